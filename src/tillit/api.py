@@ -1,0 +1,28 @@
+"""Tillit's JSON API. Each app adds a router; the OpenAPI schema is generated at /api/openapi.json."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from tillit.core.api import ApiTokenAuth, session_auth
+from tillit.organisation.api import router as organisation_router
+
+api = NinjaAPI(
+    title="Tillit API",
+    version="1.0.0",
+    description="Read Tillit's organisation, teams and people. Authenticate with `Authorization: Bearer <token>`.",
+    auth=[ApiTokenAuth(), session_auth],
+    docs_url=None,
+)
+api.add_router("/", organisation_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "You may not see this."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)

@@ -1,0 +1,64 @@
+"""The base for every Tillit form: one error summary, one field layout, and the sensitive-data guard."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tillit.core.models import AccessibilityReport
+from tillit.core.sensitive import validate_no_identity_numbers
+
+
+class TillitFormMixin:
+    template_name = "core/forms/form.html"
+    guard_exempt: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if name in self.guard_exempt or not isinstance(field, forms.CharField):
+                continue
+            if isinstance(field.widget, forms.PasswordInput):
+                continue
+            if validate_no_identity_numbers not in field.validators:
+                field.validators.append(validate_no_identity_numbers)
+
+
+class TillitForm(TillitFormMixin, forms.Form):
+    pass
+
+
+class TillitModelForm(TillitFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+class AccessibilityReportForm(TillitModelForm):
+    class Meta:
+        model = AccessibilityReport
+        fields = ["page", "description", "contact"]
+        widgets = {"page": forms.TextInput(attrs={"autocomplete": "url"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import gettext_lazy as _
+
+        self.fields["page"].label = _("Which page or function was it? (optional)")
+        self.fields["description"].label = _("Describe the problem")
+        self.fields["description"].help_text = _(
+            "What did you try to do, and what happened? Do not write personal identity numbers or"
+            " details about clients."
+        )
+
+
+def run_service[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:
+    """Call a service for a valid form; a ValidationError it raises is shown on the form, nothing is saved."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None

@@ -1,0 +1,54 @@
+"""Writing history. Services call `record`; nothing else creates, and nothing at all changes, history."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from tillit.core.models import HistoryEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields`, as plain values fit for a history entry."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Each field whose value differs, as [before, after]."""
+    return {
+        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
+    }
+
+
+def record(
+    *, actor: Any, obj: models.Model, action: str, changes: Mapping[str, Any] | None = None
+) -> HistoryEntry:
+    return HistoryEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        changes=dict(changes or {}),
+    )
+
+
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def label_actions(labels: Mapping[str, Any]) -> None:
+    """Each app names its history actions (lazily translated) so pages can show them in words."""
+    ACTION_LABELS.update(labels)
+
+
+def describe(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,147 @@
+"""Reads of the organisation. List reads use a fixed number of queries, whatever the size of the tree."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from tillit.accounts.models import User
+from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    depth: int
+    children: list["UnitNode"] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+
+    @property
+    def team_count(self) -> int:
+        return len(self.teams) + sum(child.team_count for child in self.children)
+
+
+def _require_view(user: Any) -> None:
+    if not user.has_perm("organisation.view"):
+        raise PermissionDenied
+
+
+def unit_tree(*, user: Any) -> list[UnitNode]:
+    """The whole organisation as a tree of nodes, in two queries."""
+    _require_view(user)
+    units = list(Unit.objects.order_by("name"))
+    teams = Team.objects.annotate(member_count=Count("memberships")).order_by("name")
+    teams_by_unit: dict[int, list[Team]] = defaultdict(list)
+    for team in teams:
+        teams_by_unit[team.unit_id].append(team)
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id].append(unit)
+
+    def build(unit: Unit, depth: int) -> UnitNode:
+        node = UnitNode(unit=unit, depth=depth, teams=teams_by_unit.get(unit.pk, []))
+        node.children = [build(child, depth + 1) for child in children.get(unit.pk, [])]
+        return node
+
+    return [build(root, 0) for root in children.get(None, [])]
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """From the top of the tree down to the unit's parent, in one query."""
+    by_id = {u.pk: u for u in Unit.objects.only("id", "name", "slug", "parent_id", "kind")}
+    chain: list[Unit] = []
+    current = by_id.get(unit.parent_id) if unit.parent_id else None
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    return list(reversed(chain))
+
+
+def unit_descendant_ids(unit: Unit) -> set[int]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.values_list("id", "parent_id"):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    stack = [unit.pk]
+    while stack:
+        current = stack.pop()
+        for child in children.get(current, []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def unit_get_for(*, user: Any, slug: str) -> Unit:
+    _require_view(user)
+    try:
+        return Unit.objects.select_related("parent").get(slug=slug)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def team_queryset() -> QuerySet[Team]:
+    return Team.objects.select_related("unit").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("person").order_by("person__full_name"),
+        )
+    )
+
+
+def team_get_for(*, user: Any, slug: str) -> Team:
+    _require_view(user)
+    try:
+        return team_queryset().get(slug=slug)
+    except Team.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def person_list_for(*, user: Any, query: str = "") -> QuerySet[User]:
+    _require_view(user)
+    people = User.objects.filter(is_active=True)
+    if query:
+        people = people.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query) | Q(title__icontains=query)
+        )
+    return people.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("team").order_by("team__name"))
+    ).order_by("full_name", "id")
+
+
+def person_get_for(*, user: Any, pk: int) -> User:
+    """A person's page; people who have left are visible to administrators only."""
+    _require_view(user)
+    people = User.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("team__unit").order_by("team__name")),
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit")),
+    )
+    if not user.has_perm("organisation.manage"):
+        people = people.filter(is_active=True)
+    try:
+        return people.get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def home_summary_for(*, user: Any) -> dict[str, Any]:
+    """What the start page shows a logged-in person: their teams and roles, and the size of the organisation."""
+    memberships = list(
+        Membership.objects.filter(person=user)
+        .select_related("team__unit")
+        .annotate(member_count=Count("team__memberships"))
+        .order_by("team__name")
+    )
+    roles = list(RoleAssignment.objects.filter(person=user).select_related("unit"))
+    return {
+        "my_memberships": memberships,
+        "my_roles": roles,
+        "counts": {
+            "units": Unit.objects.count(),
+            "teams": Team.objects.count(),
+            "people": User.objects.filter(is_active=True).count(),
+        },
+    }

@@ -1,0 +1,227 @@
+"""Every change to the organisation goes through these functions: validated, in a transaction, with history."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tillit.accounts.models import User
+from tillit.core.history import changes_between, label_actions, record, snapshot
+from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
+from tillit.organisation.selectors import unit_descendant_ids
+
+label_actions(
+    {
+        "unit.created": gettext_lazy("Unit created"),
+        "unit.changed": gettext_lazy("Unit changed"),
+        "unit.removed": gettext_lazy("Unit removed"),
+        "team.created": gettext_lazy("Team created"),
+        "team.changed": gettext_lazy("Team changed"),
+        "team.member_added": gettext_lazy("Member added"),
+        "team.member_role_changed": gettext_lazy("Role in team changed"),
+        "team.member_removed": gettext_lazy("Member removed"),
+        "person.created": gettext_lazy("Person added"),
+        "person.changed": gettext_lazy("Person changed"),
+        "person.deactivated": gettext_lazy("Account deactivated"),
+        "person.reactivated": gettext_lazy("Account reactivated"),
+        "person.role_assigned": gettext_lazy("Role given"),
+        "person.role_revoked": gettext_lazy("Role removed"),
+    }
+)
+
+UNIT_FIELDS = ("name", "kind", "parent", "description")
+TEAM_FIELDS = ("name", "unit", "purpose")
+PERSON_FIELDS = ("full_name", "email", "title")
+
+
+def unique_slug(model: type[Unit] | type[Team], name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:180] or "x"
+    slug, n = base, 1
+    taken = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_parent(unit: Unit, parent: Unit | None) -> None:
+    if unit.kind == Unit.Kind.MUNICIPALITY:
+        if parent is not None:
+            raise ValidationError({"parent": _("The municipality is the top of the tree and has no parent.")})
+        return
+    if parent is None:
+        raise ValidationError({"parent": _("Choose which part of the organisation this unit belongs to.")})
+    if unit.pk and (parent.pk == unit.pk or parent.pk in unit_descendant_ids(unit)):
+        raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
+
+
+@transaction.atomic
+def unit_create(
+    *, actor: Any, name: str, kind: str, parent: Unit | None, description: str = ""
+) -> Unit:
+    unit = Unit(name=name, kind=kind, parent=parent, description=description)
+    unit.slug = unique_slug(Unit, name)
+    _check_parent(unit, parent)
+    unit.full_clean()
+    unit.save()
+    record(actor=actor, obj=unit, action="unit.created", changes=snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    before = snapshot(unit, UNIT_FIELDS)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    _check_parent(unit, unit.parent)
+    unit.full_clean()
+    unit.save()
+    changes = changes_between(before, snapshot(unit, UNIT_FIELDS))
+    if changes:
+        record(actor=actor, obj=unit, action="unit.changed", changes=changes)
+    return unit
+
+
+@transaction.atomic
+def unit_remove(*, actor: Any, unit: Unit) -> None:
+    if unit.children.exists() or unit.teams.exists():
+        raise ValidationError(_("Move or remove the units and teams under %(unit)s first.") % {"unit": unit})
+    if unit.kind == Unit.Kind.MUNICIPALITY:
+        raise ValidationError(_("The municipality at the top of the tree cannot be removed."))
+    record(actor=actor, obj=unit, action="unit.removed", changes=snapshot(unit, UNIT_FIELDS))
+    unit.delete()
+
+
+@transaction.atomic
+def team_create(*, actor: Any, name: str, unit: Unit, purpose: str = "") -> Team:
+    team = Team(name=name, unit=unit, purpose=purpose, slug=unique_slug(Team, name))
+    team.full_clean()
+    team.save()
+    record(actor=actor, obj=team, action="team.created", changes=snapshot(team, TEAM_FIELDS))
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: Any, team: Team, **fields: Any) -> Team:
+    before = snapshot(team, TEAM_FIELDS)
+    for name, value in fields.items():
+        setattr(team, name, value)
+    team.full_clean()
+    team.save()
+    changes = changes_between(before, snapshot(team, TEAM_FIELDS))
+    if changes:
+        record(actor=actor, obj=team, action="team.changed", changes=changes)
+    return team
+
+
+@transaction.atomic
+def membership_add(*, actor: Any, team: Team, person: User, role: str = Membership.Role.MEMBER) -> Membership:
+    membership = Membership(team=team, person=person, role=role)
+    membership.full_clean()
+    membership.save()
+    record(
+        actor=actor,
+        obj=team,
+        action="team.member_added",
+        changes={"person": str(person), "role": str(membership.get_role_display())},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+    before = str(membership.get_role_display())
+    membership.role = role
+    membership.full_clean()
+    membership.save()
+    record(
+        actor=actor,
+        obj=membership.team,
+        action="team.member_role_changed",
+        changes={"person": str(membership.person), "role": [before, str(membership.get_role_display())]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Any, membership: Membership) -> None:
+    record(
+        actor=actor,
+        obj=membership.team,
+        action="team.member_removed",
+        changes={"person": str(membership.person), "role": str(membership.get_role_display())},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def person_create(*, actor: Any, email: str, full_name: str, title: str = "") -> User:
+    person = User(email=User.objects.normalize_email(email).lower(), full_name=full_name, title=title)
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    record(actor=actor, obj=person, action="person.created", changes=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: User, **fields: Any) -> User:
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.email = person.email.lower()
+    person.full_clean()
+    person.save()
+    changes = changes_between(before, snapshot(person, PERSON_FIELDS))
+    if changes:
+        record(actor=actor, obj=person, action="person.changed", changes=changes)
+    return person
+
+
+@transaction.atomic
+def person_set_active(*, actor: Any, person: User, active: bool) -> User:
+    if person.pk == getattr(actor, "pk", None) and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if person.is_active != active:
+        person.is_active = active
+        person.save(update_fields=["is_active"])
+        record(actor=actor, obj=person, action="person.reactivated" if active else "person.deactivated")
+    return person
+
+
+@transaction.atomic
+def role_assign(*, actor: Any, person: User, role: str, unit: Unit | None = None) -> RoleAssignment:
+    assignment = RoleAssignment(person=person, role=role, unit=unit)
+    assignment.full_clean()
+    assignment.save()
+    record(
+        actor=actor,
+        obj=person,
+        action="person.role_assigned",
+        changes={"role": str(assignment.get_role_display()), "unit": str(unit) if unit else None},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    if (
+        assignment.role == RoleAssignment.Role.ADMINISTRATOR
+        and not RoleAssignment.objects.filter(role=RoleAssignment.Role.ADMINISTRATOR, person__is_active=True)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise ValidationError(_("Tillit needs at least one administrator; give the role to someone else first."))
+    record(
+        actor=actor,
+        obj=assignment.person,
+        action="person.role_revoked",
+        changes={"role": str(assignment.get_role_display()), "unit": str(assignment.unit or "") or None},
+    )
+    assignment.delete()

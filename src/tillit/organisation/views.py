@@ -1,0 +1,335 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.accounts.models import Invitation, User
+from tillit.accounts.services import invitation_create, invitation_revoke
+from tillit.core.forms import run_service
+from tillit.core.models import AccessibilityReport, HistoryEntry
+from tillit.organisation import selectors, services
+from tillit.organisation.forms import (
+    InvitationForm,
+    MembershipAddForm,
+    MembershipRoleForm,
+    PersonForm,
+    RoleAssignmentForm,
+    TeamForm,
+    TeamPurposeForm,
+    UnitForm,
+)
+from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
+
+PEOPLE_PER_PAGE = 48
+
+
+def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _history(obj: Any, limit: int = 20) -> list[HistoryEntry]:
+    return list(HistoryEntry.objects.for_object(obj)[:limit])
+
+
+# Browsing: everyone who is logged in.
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    roots = selectors.unit_tree(user=request.user)
+    return render(request, "organisation/tree.html", {"roots": roots, "nav": "organisation"})
+
+
+@login_required
+def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = selectors.unit_get_for(user=request.user, slug=slug)
+    context = {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(unit),
+        "children": unit.children.order_by("name"),
+        "teams": selectors.team_queryset().filter(unit=unit).order_by("name"),
+        "history": _history(unit),
+        "nav": "organisation",
+    }
+    return render(request, "organisation/unit.html", context)
+
+
+@login_required
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for(user=request.user, slug=slug)
+    memberships = list(team.memberships.all())
+    context = {
+        "team": team,
+        "ancestors": [*selectors.unit_ancestors(team.unit), team.unit],
+        "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
+        "coaches": [m for m in memberships if m.role == Membership.Role.COACH],
+        "can_change": request.user.has_perm("organisation.change_team", team),
+        "history": _history(team),
+        "nav": "organisation",
+    }
+    return render(request, "organisation/team.html", context)
+
+
+@login_required
+def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for(user=request.user, slug=slug)
+    _require(request, "organisation.change_team", team)
+    full = request.user.has_perm("organisation.manage")
+    form_class = TeamForm if full else TeamPurposeForm
+    form = form_class(request.POST or None, instance=Team.objects.get(pk=team.pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
+        team = Team.objects.get(pk=team.pk)
+        if run_service(form, services.team_update, actor=request.user, team=team, **fields):
+            messages.success(request, _("The team has been saved."))
+            return redirect(team)
+    return render(request, "organisation/team_form.html", {"form": form, "team": team, "nav": "organisation"})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.person_list_for(user=request.user, query=query), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "organisation/people.html", {"page": page, "query": query, "nav": "people"})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for(user=request.user, pk=pk)
+    context = {
+        "person": person,
+        "history": _history(person) if request.user.has_perm("organisation.manage") else [],
+        "nav": "people",
+    }
+    return render(request, "organisation/person.html", context)
+
+
+# Administration: administrators only.
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    _require(request, "organisation.manage")
+    context = {
+        "roots": selectors.unit_tree(user=request.user),
+        "open_invitations": Invitation.objects.open().count(),
+        "reports": AccessibilityReport.objects.all()[:10],
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/index.html", context)
+
+
+@login_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "organisation.manage")
+    parent = Unit.objects.filter(slug=request.GET.get("parent", "")).first()
+    form = UnitForm(request.POST or None, initial={"parent": parent, "kind": Unit.Kind.UNIT})
+    if request.method == "POST" and form.is_valid():
+        unit = run_service(form, services.unit_create, actor=request.user, **form.cleaned_data)
+        if unit:
+            messages.success(request, _("%(unit)s has been created.") % {"unit": unit})
+            return redirect(unit)
+    return render(request, "organisation/manage/unit_form.html", {"form": form, "nav": "manage"})
+
+
+@login_required
+def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _require(request, "organisation.manage")
+    unit = get_object_or_404(Unit, slug=slug)
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.unit_update, actor=request.user, unit=unit, **form.cleaned_data):
+            messages.success(request, _("%(unit)s has been saved.") % {"unit": unit})
+            return redirect(unit)
+    return render(request, "organisation/manage/unit_form.html", {"form": form, "unit": unit, "nav": "manage"})
+
+
+@login_required
+@require_POST
+def unit_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    _require(request, "organisation.manage")
+    unit = get_object_or_404(Unit, slug=slug)
+    parent = unit.parent
+    try:
+        services.unit_remove(actor=request.user, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(unit)
+    messages.success(request, _("%(unit)s has been removed.") % {"unit": unit.name})
+    return redirect(parent or "organisation:tree")
+
+
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "organisation.manage")
+    unit = Unit.objects.filter(slug=request.GET.get("unit", "")).first()
+    form = TeamForm(request.POST or None, initial={"unit": unit})
+    if request.method == "POST" and form.is_valid():
+        team = run_service(form, services.team_create, actor=request.user, **form.cleaned_data)
+        if team:
+            messages.success(request, _("The team %(team)s has been created.") % {"team": team})
+            return redirect("organisation:team_members", slug=team.slug)
+    return render(request, "organisation/team_form.html", {"form": form, "nav": "manage"})
+
+
+@login_required
+def team_members(request: HttpRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for(user=request.user, slug=slug)
+    _require(request, "organisation.manage")
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = run_service(
+            form,
+            services.membership_add,
+            actor=request.user,
+            team=Team.objects.get(pk=team.pk),
+            person=form.cleaned_data["person"],
+            role=form.cleaned_data["role"],
+        )
+        if membership:
+            messages.success(request, _("%(person)s has been added.") % {"person": membership.person})
+            return redirect("organisation:team_members", slug=team.slug)
+    context = {
+        "team": team,
+        "memberships": team.memberships.all(),
+        "form": form,
+        "role_choices": Membership.Role.choices,
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/team_members.html", context)
+
+
+@login_required
+@require_POST
+def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "organisation.manage")
+    membership = get_object_or_404(Membership.objects.select_related("team", "person"), pk=pk)
+    if request.POST.get("action") == "remove":
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(request, _("%(person)s has left the team.") % {"person": membership.person})
+    else:
+        form = MembershipRoleForm(request.POST)
+        if form.is_valid():
+            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, _("The role of %(person)s has been changed.") % {"person": membership.person})
+    return redirect("organisation:team_members", slug=membership.team.slug)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "organisation.manage")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = run_service(form, services.person_create, actor=request.user, **form.cleaned_data)
+        if person:
+            messages.success(request, _("%(person)s has been added. Send an invitation so they can log in.") % {"person": person})
+            return redirect("organisation:person_edit", pk=person.pk)
+    return render(request, "organisation/manage/person_form.html", {"form": form, "nav": "manage"})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "organisation.manage")
+    person = get_object_or_404(User, pk=pk)
+    form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk), prefix="person")
+    role_form = RoleAssignmentForm(prefix="role")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.person_update, actor=request.user, person=person, **form.cleaned_data):
+            messages.success(request, _("%(person)s has been saved.") % {"person": person})
+            return redirect("organisation:person_edit", pk=person.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "role_form": role_form,
+        "roles": RoleAssignment.objects.filter(person=person).select_related("unit"),
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/person_form.html", context)
+
+
+@login_required
+@require_POST
+def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "organisation.manage")
+    person = get_object_or_404(User, pk=pk)
+    if "revoke" in request.POST:
+        assignment = get_object_or_404(RoleAssignment, pk=request.POST["revoke"], person=person)
+        try:
+            services.role_revoke(actor=request.user, assignment=assignment)
+            messages.success(request, _("The role has been removed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("organisation:person_edit", pk=pk)
+    role_form = RoleAssignmentForm(request.POST, prefix="role")
+    if role_form.is_valid() and run_service(role_form, services.role_assign, actor=request.user, person=person, **role_form.cleaned_data):
+        messages.success(request, _("The role has been given."))
+        return redirect("organisation:person_edit", pk=pk)
+    context = {
+        "person": person,
+        "form": PersonForm(instance=person, prefix="person"),
+        "role_form": role_form,
+        "roles": RoleAssignment.objects.filter(person=person).select_related("unit"),
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/person_form.html", context, status=400)
+
+
+@login_required
+@require_POST
+def person_active(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "organisation.manage")
+    person = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.person_set_active(actor=request.user, person=person, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (_("%(person)s can log in again.") if active else _("%(person)s can no longer log in."))
+            % {"person": person},
+        )
+    return redirect("organisation:person_edit", pk=pk)
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    _require(request, "organisation.manage")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = run_service(
+            form,
+            invitation_create,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        if result:
+            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": result[0].email})
+            return redirect("organisation:invitations")
+    context = {
+        "form": form,
+        "invitations": Invitation.objects.select_related("team", "invited_by")[:100],
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/invitations.html", context)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "organisation.manage")
+    invitation = get_object_or_404(Invitation, pk=pk)
+    invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    return redirect("organisation:invitations")
