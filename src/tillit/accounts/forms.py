@@ -30,7 +30,9 @@ class TillitSetPasswordForm(TillitFormMixin, SetPasswordForm):  # type: ignore[t
 
 
 class InvitationAcceptForm(TillitForm):
-    full_name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,

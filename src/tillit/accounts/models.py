@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -53,10 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "id"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return str(self.full_name or self.email)
 
     def get_full_name(self) -> str:
-        return self.full_name
+        return str(self.full_name)
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

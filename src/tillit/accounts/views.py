@@ -21,6 +21,7 @@ from tillit.accounts.forms import (
     TillitSetPasswordForm,
 )
 from tillit.accounts.models import ApiToken
+from tillit.core.types import AuthenticatedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -48,7 +49,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token)
     if invitation is None or not invitation.is_open:
         return render(request, "accounts/invitation_invalid.html", {"invitation": invitation}, status=410)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    form = InvitationAcceptForm(
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -64,7 +67,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     context: dict[str, Any] = {"nav": "account", "form": form}
     if request.method == "POST" and form.is_valid():
@@ -80,7 +83,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})

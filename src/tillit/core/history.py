@@ -24,9 +24,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Each field whose value differs, as [before, after]."""
-    return {
-        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
-    }
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 def record(

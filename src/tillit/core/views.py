@@ -27,7 +27,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             report.reported_by = request.user
         report.save()
-        messages.success(request, _("Thank you. Your report has been received and will be answered within two weeks."))
+        messages.success(
+            request, _("Thank you. Your report has been received and will be answered within two weeks.")
+        )
         return redirect("core:accessibility")
     return render(request, "core/accessibility.html", {"form": form, "nav": "accessibility"})
 
@@ -39,7 +41,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable", "detail": type(exc).__name__}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "detail": type(exc).__name__}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

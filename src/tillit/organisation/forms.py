@@ -40,11 +40,13 @@ class TeamPurposeForm(TillitModelForm):
 class PersonByEmailField(forms.EmailField):
     default_error_messages = {"unknown": _("No active person has the e-mail address %(email)s.")}
 
-    def clean(self, value: Any) -> User:  # type: ignore[override]
+    def clean(self, value: Any) -> User:
         email = super().clean(value)
         person = User.objects.filter(email__iexact=email, is_active=True).first()
         if person is None:
-            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"email": email})
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"email": email}
+            )
         return person
 
 

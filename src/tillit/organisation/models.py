@@ -42,7 +42,7 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("organisation:unit", args=[self.slug])
@@ -61,7 +61,7 @@ class Team(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("organisation:team", args=[self.slug])
@@ -72,7 +72,9 @@ class Membership(models.Model):
         MEMBER = "member", _("Team member")
         COACH = "coach", _("Coach")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

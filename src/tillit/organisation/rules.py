@@ -2,7 +2,8 @@
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 from tillit.organisation.models import Membership, RoleAssignment, Team
 
@@ -16,31 +17,31 @@ def _roles(user: Any) -> set[str]:
     return cached
 
 
-@rules.predicate
+@predicate
 def is_active_person(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-@rules.predicate
+@predicate
 def is_administrator(user: Any) -> bool:
     return bool(is_active_person(user) and RoleAssignment.Role.ADMINISTRATOR in _roles(user))
 
 
-@rules.predicate
+@predicate
 def is_team_member(user: Any, team: Team | None) -> bool:
     if team is None or not is_active_person(user):
         return False
     return Membership.objects.filter(team=team, person=user, role=Membership.Role.MEMBER).exists()
 
 
-@rules.predicate
+@predicate
 def is_team_coach(user: Any, team: Team | None) -> bool:
     if team is None or not is_active_person(user):
         return False
     return Membership.objects.filter(team=team, person=user, role=Membership.Role.COACH).exists()
 
 
-rules.add_perm("organisation.view", is_active_person)
-rules.add_perm("organisation.manage", is_administrator)
-rules.add_perm("organisation.change_team", is_administrator | is_team_member | is_team_coach)
-rules.add_perm("organisation.view_history", is_active_person)
+add_perm("organisation.view", is_active_person)
+add_perm("organisation.manage", is_administrator)
+add_perm("organisation.change_team", is_administrator | is_team_member | is_team_coach)
+add_perm("organisation.view_history", is_active_person)

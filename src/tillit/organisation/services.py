@@ -62,9 +62,7 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_create(
-    *, actor: Any, name: str, kind: str, parent: Unit | None, description: str = ""
-) -> Unit:
+def unit_create(*, actor: Any, name: str, kind: str, parent: Unit | None, description: str = "") -> Unit:
     unit = Unit(name=name, kind=kind, parent=parent, description=description)
     unit.slug = unique_slug(Unit, name)
     _check_parent(unit, parent)
@@ -217,7 +215,9 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
         .exclude(pk=assignment.pk)
         .exists()
     ):
-        raise ValidationError(_("Tillit needs at least one administrator; give the role to someone else first."))
+        raise ValidationError(
+            _("Tillit needs at least one administrator; give the role to someone else first.")
+        )
     record(
         actor=actor,
         obj=assignment.person,

@@ -146,11 +146,17 @@ def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
     _require(request, "organisation.manage")
     unit = get_object_or_404(Unit, slug=slug)
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.unit_update, actor=request.user, unit=unit, **form.cleaned_data):
-            messages.success(request, _("%(unit)s has been saved.") % {"unit": unit})
-            return redirect(unit)
-    return render(request, "organisation/manage/unit_form.html", {"form": form, "unit": unit, "nav": "manage"})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.unit_update, actor=request.user, unit=unit, **form.cleaned_data)
+        is not None
+    ):
+        messages.success(request, _("%(unit)s has been saved.") % {"unit": unit})
+        return redirect(unit)
+    return render(
+        request, "organisation/manage/unit_form.html", {"form": form, "unit": unit, "nav": "manage"}
+    )
 
 
 @login_required
@@ -219,8 +225,12 @@ def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = MembershipRoleForm(request.POST)
         if form.is_valid():
-            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-            messages.success(request, _("The role of %(person)s has been changed.") % {"person": membership.person})
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+            messages.success(
+                request, _("The role of %(person)s has been changed.") % {"person": membership.person}
+            )
     return redirect("organisation:team_members", slug=membership.team.slug)
 
 
@@ -231,7 +241,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = run_service(form, services.person_create, actor=request.user, **form.cleaned_data)
         if person:
-            messages.success(request, _("%(person)s has been added. Send an invitation so they can log in.") % {"person": person})
+            messages.success(
+                request,
+                _("%(person)s has been added. Send an invitation so they can log in.") % {"person": person},
+            )
             return redirect("organisation:person_edit", pk=person.pk)
     return render(request, "organisation/manage/person_form.html", {"form": form, "nav": "manage"})
 
@@ -242,10 +255,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk), prefix="person")
     role_form = RoleAssignmentForm(prefix="role")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.person_update, actor=request.user, person=person, **form.cleaned_data):
-            messages.success(request, _("%(person)s has been saved.") % {"person": person})
-            return redirect("organisation:person_edit", pk=person.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, services.person_update, actor=request.user, person=person, **form.cleaned_data)
+        is not None
+    ):
+        messages.success(request, _("%(person)s has been saved.") % {"person": person})
+        return redirect("organisation:person_edit", pk=person.pk)
     context = {
         "person": person,
         "form": form,
@@ -270,7 +287,13 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         return redirect("organisation:person_edit", pk=pk)
     role_form = RoleAssignmentForm(request.POST, prefix="role")
-    if role_form.is_valid() and run_service(role_form, services.role_assign, actor=request.user, person=person, **role_form.cleaned_data):
+    if (
+        role_form.is_valid()
+        and run_service(
+            role_form, services.role_assign, actor=request.user, person=person, **role_form.cleaned_data
+        )
+        is not None
+    ):
         messages.success(request, _("The role has been given."))
         return redirect("organisation:person_edit", pk=pk)
     context = {
@@ -315,7 +338,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
             **form.cleaned_data,
         )
         if result:
-            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": result[0].email})
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": result[0].email}
+            )
             return redirect("organisation:invitations")
     context = {
         "form": form,
@@ -331,5 +356,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "organisation.manage")
     invitation = get_object_or_404(Invitation, pk=pk)
     invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+    )
     return redirect("organisation:invitations")

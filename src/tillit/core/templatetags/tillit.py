@@ -38,7 +38,9 @@ def change_text(value: Any) -> str:
     empty = "–"
     if isinstance(value, list) and len(value) == 2:
         before, after = value
-        return f"{before if before not in (None, '') else empty} → {after if after not in (None, '') else empty}"
+        return (
+            f"{before if before not in (None, '') else empty} → {after if after not in (None, '') else empty}"
+        )
     return empty if value in (None, "") else str(value)
 
 

@@ -19,14 +19,72 @@ DEMO_LOGINS = [
 ]
 
 FIRST_NAMES = [
-    "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Mikael", "Elin", "Ahmed", "Fatima", "Nils",
-    "Ida", "Oskar", "Leila", "Per", "Emma", "Jonas", "Sofia", "Mattias", "Linnea", "Ali", "Hanna", "Gustav",
-    "Amira", "Björn", "Maja", "Daniel", "Ebba", "Hassan", "Frida", "Viktor", "Noor", "Henrik", "Alva", "Kalle",
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Johan",
+    "Sara",
+    "Mikael",
+    "Elin",
+    "Ahmed",
+    "Fatima",
+    "Nils",
+    "Ida",
+    "Oskar",
+    "Leila",
+    "Per",
+    "Emma",
+    "Jonas",
+    "Sofia",
+    "Mattias",
+    "Linnea",
+    "Ali",
+    "Hanna",
+    "Gustav",
+    "Amira",
+    "Björn",
+    "Maja",
+    "Daniel",
+    "Ebba",
+    "Hassan",
+    "Frida",
+    "Viktor",
+    "Noor",
+    "Henrik",
+    "Alva",
+    "Kalle",
 ]
 LAST_NAMES = [
-    "Lindqvist", "Berglund", "Nyström", "Håkansson", "Sundberg", "Ekström", "Lundgren", "Holm", "Axelsson",
-    "Öberg", "Åström", "Sjöberg", "Forsberg", "Wallin", "Engström", "Dahl", "Hedlund", "Karimi", "Nordin",
-    "Falk", "Hassan", "Björk", "Strand", "Mohammadi", "Lind", "Blom", "Sandberg", "Vik",
+    "Lindqvist",
+    "Berglund",
+    "Nyström",
+    "Håkansson",
+    "Sundberg",
+    "Ekström",
+    "Lundgren",
+    "Holm",
+    "Axelsson",
+    "Öberg",
+    "Åström",
+    "Sjöberg",
+    "Forsberg",
+    "Wallin",
+    "Engström",
+    "Dahl",
+    "Hedlund",
+    "Karimi",
+    "Nordin",
+    "Falk",
+    "Hassan",
+    "Björk",
+    "Strand",
+    "Mohammadi",
+    "Lind",
+    "Blom",
+    "Sandberg",
+    "Vik",
 ]
 
 # (administration, [(unit, [(team, members, coaches, purpose)])])
@@ -44,10 +102,18 @@ TREE: list[tuple[str, list[tuple[str, list[tuple[str, int, int, str]]]]]] = [
                         "Vi är sex socialsekreterare som utforskar hur ett självorganiserat team kan arbeta i "
                         "myndighetsutövningen – närmare familjerna, med mer flexibelt samarbete och samskapande.",
                     ),
-                    ("Barn, unga, familj – team Söder", 7, 1, "Utredningar och insatser för barn och unga i söder."),
+                    (
+                        "Barn, unga, familj – team Söder",
+                        7,
+                        1,
+                        "Utredningar och insatser för barn och unga i söder.",
+                    ),
                 ],
             ),
-            ("Vuxen och försörjning", [("Försörjningsstöd – team Väst", 8, 1, "Vägen till egen försörjning.")]),
+            (
+                "Vuxen och försörjning",
+                [("Försörjningsstöd – team Väst", 8, 1, "Vägen till egen försörjning.")],
+            ),
         ],
     ),
     (
@@ -57,7 +123,10 @@ TREE: list[tuple[str, list[tuple[str, list[tuple[str, int, int, str]]]]]] = [
                 "Grundskola Norr",
                 [("Ektorpsskolan – arbetslag 4–6", 9, 1, "Lärare och fritidspedagoger för årskurs 4–6.")],
             ),
-            ("Fritid", [("Fritidsgården Eldkvarn", 5, 1, "En mötesplats för unga, byggd tillsammans med dem.")]),
+            (
+                "Fritid",
+                [("Fritidsgården Eldkvarn", 5, 1, "En mötesplats för unga, byggd tillsammans med dem.")],
+            ),
         ],
     ),
     (
@@ -82,11 +151,19 @@ TREE: list[tuple[str, list[tuple[str, list[tuple[str, int, int, str]]]]]] = [
     (
         "Stadsledningsförvaltningen",
         [
-            ("HR-avdelningen", [("HR-utveckling", 4, 0, "Stöd till chefer och team i delaktighet och ledarskap.")]),
-            ("Utvecklingsenheten", [("Innovationsteamet", 4, 0, "Hypoteslabb, idéslussen och innovationsstöd.")]),
+            (
+                "HR-avdelningen",
+                [("HR-utveckling", 4, 0, "Stöd till chefer och team i delaktighet och ledarskap.")],
+            ),
+            (
+                "Utvecklingsenheten",
+                [("Innovationsteamet", 4, 0, "Hypoteslabb, idéslussen och innovationsstöd.")],
+            ),
         ],
     ),
 ]
+
+ASCII_EMAIL = str.maketrans("åäöé", "aaoe")
 
 TITLES = {
     "Socialförvaltningen": "Socialsekreterare",
@@ -116,7 +193,7 @@ def load_exempelstad() -> bool:
             base = (
                 full_name.lower()
                 .replace(" ", ".")
-                .translate(str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"}))
+                .translate(ASCII_EMAIL)
             )
             email, n = f"{base}@exempelstad.se", 1
             while email in used_emails:
@@ -149,7 +226,9 @@ def load_exempelstad() -> bool:
             actor=None, name=admin_name, kind=Unit.Kind.ADMINISTRATION, parent=municipality
         )
         for unit_name, teams in units:
-            unit = services.unit_create(actor=None, name=unit_name, kind=Unit.Kind.UNIT, parent=administration)
+            unit = services.unit_create(
+                actor=None, name=unit_name, kind=Unit.Kind.UNIT, parent=administration
+            )
             for team_name, members, coaches, purpose in teams:
                 team = services.team_create(actor=None, name=team_name, unit=unit, purpose=purpose)
                 team_members: list[User] = []
@@ -167,7 +246,9 @@ def load_exempelstad() -> bool:
                 for member in team_members:
                     services.membership_add(actor=None, team=team, person=member, role=Membership.Role.MEMBER)
                 for team_coach in team_coaches:
-                    services.membership_add(actor=None, team=team, person=team_coach, role=Membership.Role.COACH)
+                    services.membership_add(
+                        actor=None, team=team, person=team_coach, role=Membership.Role.COACH
+                    )
 
     social = Unit.objects.get(name="Socialförvaltningen")
     services.role_assign(actor=None, person=facilitator, role=RoleAssignment.Role.FACILITATOR)
