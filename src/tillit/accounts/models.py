@@ -40,6 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("operator"), default=False, help_text=_("May use the operators' admin site.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    search_text = models.CharField(max_length=700, editable=False, default="", db_index=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -54,6 +55,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return str(self.full_name or self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # SQLite folds only ASCII case, so “öberg” would not find “Öberg”: keep a case-folded copy to search.
+        self.search_text = " ".join((self.full_name, self.email, self.title)).casefold()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "email", "title"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return str(self.full_name)

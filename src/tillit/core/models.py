@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core.fields import FreeTextField
+from tillit.core.fields import FreeCharField, FreeTextField
 
 
 class AppendOnlyError(Exception):
@@ -66,7 +66,7 @@ class HistoryEntry(models.Model):
 class AccessibilityReport(models.Model):
     """A problem someone met on the site, reported through the accessibility statement."""
 
-    page = models.CharField(_("page"), max_length=500, blank=True)
+    page = FreeCharField(_("page"), max_length=500, blank=True)
     description = FreeTextField(_("what happened"), max_length=5000)
     contact = models.EmailField(_("your e-mail address (optional)"), blank=True)
     reported_by = models.ForeignKey(

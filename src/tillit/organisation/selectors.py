@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from tillit.accounts.models import User
@@ -104,9 +104,8 @@ def person_list_for(*, user: Any, query: str = "") -> QuerySet[User]:
     _require_view(user)
     people = User.objects.filter(is_active=True)
     if query:
-        people = people.filter(
-            Q(full_name__icontains=query) | Q(email__icontains=query) | Q(title__icontains=query)
-        )
+        for word in query.casefold().split():
+            people = people.filter(search_text__contains=word)
     return people.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("team").order_by("team__name"))
     ).order_by("full_name", "id")
