@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from tillit.accounts.models import User
+from tillit.core.collation import swedish_sort_key
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 
 
@@ -32,8 +33,10 @@ def _require_view(user: Any) -> None:
 def unit_tree(*, user: Any) -> list[UnitNode]:
     """The whole organisation as a tree of nodes, in two queries."""
     _require_view(user)
-    units = list(Unit.objects.order_by("name"))
-    teams = Team.objects.annotate(member_count=Count("memberships")).order_by("name")
+    units = sorted(Unit.objects.all(), key=lambda unit: swedish_sort_key(unit.name))
+    teams = sorted(
+        Team.objects.annotate(member_count=Count("memberships")), key=lambda team: swedish_sort_key(team.name)
+    )
     teams_by_unit: dict[int, list[Team]] = defaultdict(list)
     for team in teams:
         teams_by_unit[team.unit_id].append(team)
@@ -115,7 +118,9 @@ def person_get_for(*, user: Any, pk: int) -> User:
     """A person's page; people who have left are visible to administrators only."""
     _require_view(user)
     people = User.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("team__unit").order_by("team__name")),
+        Prefetch(
+            "memberships", queryset=Membership.objects.select_related("team__unit").order_by("team__name")
+        ),
         Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit")),
     )
     if not user.has_perm("organisation.manage"):
