@@ -175,3 +175,14 @@ def test_roles_and_deactivation_from_the_person_page(client, tree, administrator
     client.post(reverse("organisation:person_active", args=[person.pk]), {"active": "0"})
     person.refresh_from_db()
     assert not person.is_active
+
+
+def test_live_search_answers_htmx_with_only_the_results(client, tree):
+    PersonFactory(full_name="Åsa Öberg")
+    client.force_login(PersonFactory(full_name="Sökaren"))
+    response = client.get(reverse("organisation:people"), {"q": "åsa"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "Åsa Öberg" in page
+    assert "<html" not in page and 'id="people-results"' not in page
+    full = client.get(reverse("organisation:people"), {"q": "åsa"}).content.decode()
+    assert "<html" in full and 'id="people-results"' in full and "Åsa Öberg" in full

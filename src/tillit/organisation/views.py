@@ -99,7 +99,8 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.person_list_for(user=request.user, query=query), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "organisation/people.html", {"page": page, "query": query, "nav": "people"})
+    template = "organisation/people.html#people-results" if request.htmx else "organisation/people.html"
+    return render(request, template, {"page": page, "query": query, "nav": "people"})
 
 
 @login_required
