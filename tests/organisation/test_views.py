@@ -186,3 +186,17 @@ def test_live_search_answers_htmx_with_only_the_results(client, tree):
     assert "<html" not in page and 'id="people-results"' not in page
     full = client.get(reverse("organisation:people"), {"q": "åsa"}).content.decode()
     assert "<html" in full and 'id="people-results"' in full and "Åsa Öberg" in full
+
+
+def test_a_large_tree_lists_units_with_team_counts_and_leaves_teams_to_unit_pages(client, tree):
+    from tillit.organisation.selectors import TEAMS_INLINE_LIMIT
+
+    Team.objects.bulk_create(
+        Team(name=f"Lag {i}", slug=f"lag-{i}", unit=tree["family"]) for i in range(TEAMS_INLINE_LIMIT)
+    )
+    client.force_login(PersonFactory())
+    page = client.get(reverse("organisation:tree")).content.decode()
+    assert f"{TEAMS_INLINE_LIMIT + 1} teams" in page
+    assert "Lag 7" not in page and "Team Norr" not in page
+    unit_page = client.get(reverse("organisation:unit", args=["buf"])).content.decode()
+    assert "Lag 7" in unit_page and "Team Norr" in unit_page

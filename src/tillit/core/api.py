@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from tillit.accounts.services import api_token_authenticate
 
@@ -20,7 +20,15 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
-def session_auth(request: HttpRequest) -> Any:
-    """The logged-in browser session, for reads from Tillit's own pages."""
-    user = request.user
-    return user if user.is_authenticated and user.is_active else None
+class ActiveSessionAuth(SessionAuth):
+    """The logged-in browser session, for reads from Tillit's own pages. Like any cookie, it must come with
+    the CSRF token on requests that change something."""
+
+    openapi_description = "The session cookie of a person logged in to Tillit in the browser."
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+session_auth = ActiveSessionAuth()

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,17 +13,21 @@ from tillit.accounts.models import User
 from tillit.core.collation import swedish_sort_key
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 
+# Above this many teams the tree lists units with their team counts; each unit's page lists its teams.
+TEAMS_INLINE_LIMIT = 150
+
 
 @dataclass
 class UnitNode:
     unit: Unit
     depth: int
+    direct_team_count: int = 0
     children: list["UnitNode"] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
 
-    @property
+    @cached_property
     def team_count(self) -> int:
-        return len(self.teams) + sum(child.team_count for child in self.children)
+        return self.direct_team_count + sum(child.team_count for child in self.children)
 
 
 def _require_view(user: Any) -> None:
@@ -30,22 +35,33 @@ def _require_view(user: Any) -> None:
         raise PermissionDenied
 
 
-def unit_tree(*, user: Any) -> list[UnitNode]:
-    """The whole organisation as a tree of nodes, in two queries."""
+def unit_tree(*, user: Any, with_teams: bool = True) -> list[UnitNode]:
+    """The whole organisation as a tree of nodes, in three queries.
+
+    Teams (with their member counts) hang in the tree only when asked for and when there are at most
+    TEAMS_INLINE_LIMIT of them; otherwise each node carries just its number of teams.
+    """
     _require_view(user)
     units = sorted(Unit.objects.all(), key=lambda unit: swedish_sort_key(unit.name))
-    teams = sorted(
-        Team.objects.annotate(member_count=Count("memberships")), key=lambda team: swedish_sort_key(team.name)
+    counts: dict[int, int] = dict(
+        Team.objects.order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
     )
     teams_by_unit: dict[int, list[Team]] = defaultdict(list)
-    for team in teams:
-        teams_by_unit[team.unit_id].append(team)
+    if with_teams and sum(counts.values()) <= TEAMS_INLINE_LIMIT:
+        teams = Team.objects.annotate(member_count=Count("memberships"))
+        for team in sorted(teams, key=lambda team: swedish_sort_key(team.name)):
+            teams_by_unit[team.unit_id].append(team)
     children: dict[int | None, list[Unit]] = defaultdict(list)
     for unit in units:
         children[unit.parent_id].append(unit)
 
     def build(unit: Unit, depth: int) -> UnitNode:
-        node = UnitNode(unit=unit, depth=depth, teams=teams_by_unit.get(unit.pk, []))
+        node = UnitNode(
+            unit=unit,
+            depth=depth,
+            direct_team_count=counts.get(unit.pk, 0),
+            teams=teams_by_unit.get(unit.pk, []),
+        )
         node.children = [build(child, depth + 1) for child in children.get(unit.pk, [])]
         return node
 

@@ -18,6 +18,7 @@ label_actions(
         "unit.created": gettext_lazy("Unit created"),
         "unit.changed": gettext_lazy("Unit changed"),
         "unit.removed": gettext_lazy("Unit removed"),
+        "unit.generated": gettext_lazy("Organisation generated"),
         "team.created": gettext_lazy("Team created"),
         "team.changed": gettext_lazy("Team changed"),
         "team.member_added": gettext_lazy("Member added"),

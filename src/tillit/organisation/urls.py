@@ -22,5 +22,9 @@ urlpatterns = [
     path("administration/personer/<int:pk>/roller/", views.person_roles, name="person_roles"),
     path("administration/personer/<int:pk>/aktiv/", views.person_active, name="person_active"),
     path("administration/inbjudningar/", views.invitations, name="invitations"),
-    path("administration/inbjudningar/<int:pk>/dra-tillbaka/", views.invitation_withdraw, name="invitation_withdraw"),
+    path(
+        "administration/inbjudningar/<int:pk>/dra-tillbaka/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
 ]

@@ -13,6 +13,7 @@ from tillit.accounts.models import Invitation, User
 from tillit.accounts.services import invitation_create, invitation_revoke
 from tillit.core.forms import run_service
 from tillit.core.models import AccessibilityReport, HistoryEntry
+from tillit.core.types import AuthenticatedRequest
 from tillit.organisation import selectors, services
 from tillit.organisation.forms import (
     InvitationForm,
@@ -94,7 +95,7 @@ def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.person_list_for(user=request.user, query=query), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
@@ -121,7 +122,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     _require(request, "organisation.manage")
     context = {
-        "roots": selectors.unit_tree(user=request.user),
+        "roots": selectors.unit_tree(user=request.user, with_teams=False),
         "open_invitations": Invitation.objects.open().count(),
         "reports": AccessibilityReport.objects.all()[:10],
         "nav": "manage",

@@ -19,6 +19,10 @@ FIELD_LABELS = {
     "purpose": _("Purpose"),
     "person": _("Person"),
     "role": _("Role"),
+    "people": _("People"),
+    "teams": _("Teams"),
+    "units": _("Units"),
+    "seed": _("Random seed"),
 }
 
 

@@ -190,11 +190,7 @@ def load_exempelstad() -> bool:
 
     def person(full_name: str, title: str, email: str | None = None) -> User:
         if email is None:
-            base = (
-                full_name.lower()
-                .replace(" ", ".")
-                .translate(ASCII_EMAIL)
-            )
+            base = full_name.lower().replace(" ", ".").translate(ASCII_EMAIL)
             email, n = f"{base}@exempelstad.se", 1
             while email in used_emails:
                 n += 1

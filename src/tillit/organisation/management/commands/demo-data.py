@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Loads the demo municipality Exempelstad (fictional people only), unless it is already there."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet-if-present", action="store_true", help="Say nothing when already loaded.")
+        parser.add_argument(
+            "--quiet-if-present", action="store_true", help="Say nothing when already loaded."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = load_exempelstad()
