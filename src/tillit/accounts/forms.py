@@ -20,6 +20,10 @@ class LoginForm(TillitFormMixin, AuthenticationForm):
             "The e-mail address or password is wrong. Check both and try again."
         )
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; the lock-out then also counts every spelling as one account.
+        return str(self.cleaned_data["username"]).strip().lower()
+
 
 class TillitPasswordResetForm(TillitFormMixin, PasswordResetForm):
     guard_exempt = ("email",)

@@ -4,9 +4,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,10 +43,13 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and its one-time token (sent only by e-mail)."""
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    if _account_holders(email).exists():
         raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
     if team is not None and team_role not in Membership.Role.values:
         team_role = Membership.Role.MEMBER
+    # Only the newest invitation to an address works, so an old link in someone's inbox cannot be used.
+    for earlier in Invitation.objects.open().filter(email__iexact=email):
+        invitation_revoke(actor=actor, invitation=earlier)
     token, token_hash = Invitation.new_token()
     invitation = Invitation(
         email=email,
@@ -86,20 +91,39 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     )
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link is no longer valid. Ask for a new invitation."))
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if _account_holders(invitation.email).exists():
         raise ValidationError(_("Someone with this e-mail address already has an account."))
-    user = User(email=invitation.email, full_name=full_name)
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    created = user is None
+    if user is None:
+        user = User(email=invitation.email)
+    before = user.full_name
+    user.full_name = full_name
     user.set_password(password)
     user.full_clean()
     user.save()
-    if invitation.team is not None:
+    if (
+        invitation.team is not None
+        and not Membership.objects.filter(team=invitation.team, person=user).exists()
+    ):
         membership_add(actor=user, team=invitation.team, person=user, role=invitation.team_role)
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     record(actor=user, obj=invitation, action="invitation.accepted")
-    record(actor=user, obj=user, action="person.created", changes={"full_name": full_name})
+    if created:
+        record(actor=user, obj=user, action="person.created", changes={"full_name": full_name})
+    elif before != full_name:
+        record(actor=user, obj=user, action="person.changed", changes={"full_name": [before, full_name]})
     return user
+
+
+def _account_holders(email: str) -> QuerySet[User]:
+    """People with this address who can log in or were deactivated. Someone an administrator added to the
+    organisation, who has no password and has never logged in, has no account yet: an invitation gives one."""
+    return User.objects.filter(email__iexact=email).exclude(
+        password__startswith=UNUSABLE_PASSWORD_PREFIX, last_login__isnull=True, is_active=True
+    )
 
 
 @transaction.atomic

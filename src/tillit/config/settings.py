@@ -146,10 +146,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("LOGIN_RATE_LIMIT", True)
+AXES_WHITELIST_CALLABLE = "tillit.accounts.oidc.is_single_sign_on_attempt"
 
-# Single sign-on by OpenID Connect, on when OIDC_RP_CLIENT_ID is set.
-OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+# Single sign-on by OpenID Connect, on when OIDC_RP_CLIENT_ID is set. The backend is always listed and the
+# routes under /oidc/ always exist; both do nothing (the routes answer 404) while OIDC_ENABLED is off.
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
@@ -158,8 +160,25 @@ OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", False)
+# PKCE: a provider that does not know it ignores the extra parameters (RFC 6749 section 3.1).
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+# Seconds to wait for the provider's token, userinfo and key endpoints; without it a hung provider hangs logins.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
 if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("tillit.accounts.oidc.TillitOIDCBackend")
+    _oidc_required = {
+        "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    }
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")):
+        _oidc_required["OIDC_OP_JWKS_ENDPOINT"] = OIDC_OP_JWKS_ENDPOINT
+    _oidc_missing = [name for name, value in _oidc_required.items() if not value]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set, so single sign-on also needs " + ", ".join(_oidc_missing) + "."
+        )
+AUTHENTICATION_BACKENDS.append("tillit.accounts.oidc.TillitOIDCBackend")
 LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 
 # E-mail: printed to the console unless EMAIL_HOST is set (then SMTP).
@@ -228,7 +247,7 @@ if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from tillit.accounts import oidc
 from tillit.api import api
 
 urlpatterns = [
@@ -10,7 +10,6 @@ urlpatterns = [
     path("", include("tillit.organisation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("oidc/", include(oidc.urlpatterns)),
     path("operator/", admin.site.urls),
 ]
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
