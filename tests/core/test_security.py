@@ -76,3 +76,17 @@ def test_forms_are_protected_against_cross_site_requests(client):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("accounts:login"), {"username": "a@b.se", "password": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_error_pages_are_tillit_pages_in_swedish(client):
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="sv">' in page and 'class="skip-link"' in page
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("accounts:login"), {"username": "a@b.se", "password": "x"})
+    assert response.status_code == 403
+    assert 'class="skip-link"' in response.content.decode()

@@ -69,6 +69,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tillit.config.urls"
+CSRF_FAILURE_VIEW = "tillit.core.views.csrf_failure"
 ASGI_APPLICATION = "tillit.config.asgi.application"
 
 TEMPLATES = [

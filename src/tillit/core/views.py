@@ -65,3 +65,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     ]
     context = {"schema": schema, "operations": operations, "nav": "api"}
     return render(request, "core/api_docs.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
