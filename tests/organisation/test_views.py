@@ -184,6 +184,7 @@ def test_live_search_answers_htmx_with_only_the_results(client, tree):
     page = response.content.decode()
     assert "Åsa Öberg" in page
     assert "<html" not in page and 'id="people-results"' not in page
+    assert '<p id="people-count" hx-swap-oob="innerHTML">1 person</p>' in page
     full = client.get(reverse("organisation:people"), {"q": "åsa"}).content.decode()
     assert "<html" in full and 'id="people-results"' in full and "Åsa Öberg" in full
 

@@ -175,8 +175,11 @@ TITLES = {
 
 def _names() -> Iterator[str]:
     """Endless fictional names; first and last names advance at different strides, so neighbours differ."""
+    taken = {"Anna Lindqvist", "Karin Sundberg", "Leila Karimi", "Per Wallin"}  # the demo logins
     for i in itertools.count():
-        yield f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i * 5 + i // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+        name = f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i * 5 + i // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+        if name not in taken:
+            yield name
 
 
 @transaction.atomic

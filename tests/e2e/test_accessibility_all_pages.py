@@ -1,0 +1,336 @@
+"""Every main page, for every kind of login and logged out, is free of WCAG 2.1 A/AA violations (axe-core).
+
+One test per login and page, so that a failure names both (``test_page_is_accessible_on_desktop[chromium-
+admin-unit-edit]``). The flows in the other files go through the forms as a person would; here the pages
+are opened directly, in one browser window shared by the whole module (a fresh window per test costs about a
+second), logged in by giving it a session cookie for the demo person, as the login form would.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import (
+    ADMIN,
+    ANNA,
+    COACH,
+    DESKTOP,
+    FACILITATOR,
+    PHONE,
+    TEAM_NORR,
+    TIMEOUT_MS,
+    click_through,
+    path_of,
+    visit,
+    watch_for_problems,
+)
+
+LOGINS = {"logged-out": None, "anna": ANNA, "coach": COACH, "facilitator": FACILITATOR, "admin": ADMIN}
+
+# Addresses may name demo objects by placeholder: {anna} is Anna's person id.
+PUBLIC = {
+    "start": "/",
+    "accessibility": "/tillganglighet/",
+    "api-docs": "/api-dokumentation/",
+}
+LOGGED_OUT = {
+    "login": "/logga-in/",
+    "login-required": "/organisation/",
+    "password-reset": "/losenord/glomt/",
+    "password-reset-sent": "/losenord/skickat/",
+    "password-reset-bad-link": "/losenord/nytt/MQ/fel-nyckel/",
+    "password-reset-complete": "/losenord/klart/",
+    "invitation-bad-link": "/inbjudan/fel-nyckel/",
+}
+LOGGED_IN = {
+    "organisation": "/organisation/",
+    "administration-unit": "/enheter/socialforvaltningen/",
+    "unit": "/enheter/barn-unga-och-familj/",
+    "team": TEAM_NORR,
+    "people": "/personer/",
+    "people-search": "/personer/?q=Lindqvist",
+    "people-page-2": "/personer/?page=2",
+    "person": "/personer/{anna}/",
+    "account": "/mitt-konto/",
+}
+ADMINISTRATION = {
+    "administration": "/administration/",
+    "unit-create": "/administration/enheter/ny/",
+    "unit-create-under": "/administration/enheter/ny/?parent=socialforvaltningen",
+    "unit-edit": "/administration/enheter/barn-unga-och-familj/andra/",
+    "team-create": "/administration/team/nytt/",
+    "team-create-in": "/administration/team/nytt/?unit=barn-unga-och-familj",
+    "team-members": "/administration/team/barn-unga-familj-team-norr/medlemmar/",
+    "person-create": "/administration/personer/ny/",
+    "person-edit": "/administration/personer/{anna}/",
+    "invitations": "/administration/inbjudningar/",
+}
+TEAM_EDIT = {
+    "anna": TEAM_NORR + "andra/",
+    "coach": TEAM_NORR + "andra/",
+    "facilitator": "/team/hr-utveckling/andra/",
+    "admin": TEAM_NORR + "andra/",
+}
+STATUS = {"invitation-bad-link": 410}
+
+
+def pages_for(login: str) -> dict[str, str]:
+    pages = dict(PUBLIC)
+    if login == "logged-out":
+        return pages | LOGGED_OUT
+    pages |= LOGGED_IN | {"team-edit": TEAM_EDIT[login]}
+    return pages | ADMINISTRATION if login == "admin" else pages
+
+
+DESKTOP_CASES = [(login, name, path) for login in LOGINS for name, path in pages_for(login).items()]
+PHONE_PAGES = {
+    "logged-out": ["start", "login", "accessibility"],
+    "anna": ["start", "team", "people", "account"],
+    "coach": ["start", "team", "people", "account"],
+    "facilitator": ["start", "team", "people", "account"],
+    "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
+}
+PHONE_CASES = [
+    (login, name, pages_for(login)[name]) for login, names in PHONE_PAGES.items() for name in names
+]
+
+
+def case_id(case: tuple[Any, ...]) -> str:
+    return f"{case[0]}-{case[1]}"
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
+    context = browser.new_context(**browser_context_args)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield watch_for_problems(context.new_page())
+    context.close()
+
+
+def session_cookie_for(email: str) -> str:
+    """A session as the login form would create it, without going through the form each time."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tillit.accounts.models import User
+
+    user = User.objects.get(email=email)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    assert session.session_key is not None
+    return session.session_key
+
+
+@dataclass
+class Browse:
+    page: Page
+    base_url: str
+    placeholders: dict[str, Any] = field(default_factory=dict)
+
+    def as_login(self, login: str, viewport: dict[str, int] = DESKTOP) -> Page:
+        from django.conf import settings
+
+        context = self.page.context
+        context.clear_cookies()
+        self.page._tillit_problems.clear()  # type: ignore[attr-defined]
+        self.page.set_viewport_size(viewport)  # type: ignore[arg-type]
+        email = LOGINS[login]
+        if email:
+            cookie = {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie_for(email),
+                "url": self.base_url,
+            }
+            context.add_cookies([cookie])  # type: ignore[list-item]
+        return self.page
+
+    def path(self, template: str) -> str:
+        return template.format(**self.placeholders)
+
+
+@pytest.fixture
+def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
+    from tillit.accounts.models import User
+
+    return Browse(shared_page, base_url, {"anna": User.objects.get(email=ANNA).pk})
+
+
+def assert_no_sideways_scrolling(page: Page, viewport: dict[str, int]) -> None:
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, (
+        f"{page.url} scrolls sideways by {overflow}px at {viewport['width']}px wide (WCAG 1.4.10 reflow)"
+    )
+
+
+def assert_logged_in_as(page: Page, login: str) -> None:
+    logout = page.locator('header form[action="/logga-ut/"] button')
+    expect(logout).to_have_count(0 if login == "logged-out" else 1)
+
+
+@pytest.mark.parametrize(("login", "name", "path"), DESKTOP_CASES, ids=map(case_id, DESKTOP_CASES))
+def test_page_is_accessible_on_desktop(browse: Browse, login: str, name: str, path: str) -> None:
+    page = browse.as_login(login)
+    visit(page, browse.path(path), status=STATUS.get(name, 200))
+    expect(page.locator("main h1")).to_have_count(1)
+    assert_logged_in_as(page, login)
+
+
+@pytest.mark.parametrize(("login", "name", "path"), PHONE_CASES, ids=map(case_id, PHONE_CASES))
+def test_page_is_accessible_on_a_phone(browse: Browse, login: str, name: str, path: str) -> None:
+    page = browse.as_login(login, PHONE)
+    visit(page, browse.path(path), status=STATUS.get(name, 200))
+    assert_no_sideways_scrolling(page, PHONE)
+
+
+# Where a login may not go, or there is nothing, the answer is still a Tillit page: in Swedish, with the
+# site's navigation to go on from. (login, page, address, status)
+ERROR_CASES = [
+    ("anna", "administration-forbidden", "/administration/", 403),
+    ("coach", "administration-forbidden", "/administration/", 403),
+    ("facilitator", "person-edit-forbidden", "/administration/personer/{anna}/", 403),
+    ("anna", "unit-not-found", "/enheter/finns-inte/", 404),
+    ("logged-out", "page-not-found", "/finns-inte/", 404),
+]
+
+
+@pytest.mark.parametrize(("login", "name", "path", "status"), ERROR_CASES, ids=map(case_id, ERROR_CASES))
+def test_error_page_is_an_accessible_tillit_page_in_swedish(
+    browse: Browse, login: str, name: str, path: str, status: int
+) -> None:
+    page = browse.as_login(login)
+    visit(page, browse.path(path), status=status)
+    # A loaded error page does not change, so plain assertions fail at once instead of after a timeout.
+    assert page.locator("html").get_attribute("lang") == "sv", f"{path} is not a Swedish page"
+    assert page.locator("header nav").count() == 1, f"{path} has no site navigation to go on from"
+    assert page.locator("main h1").count() == 1, f"{path} has no main heading"
+    assert_logged_in_as(page, login)
+
+
+ZOOMED = {"width": 320, "height": 256}  # a 1280×1024 window at 400 % zoom (WCAG 1.4.10 reflow)
+ZOOM_CASES = [
+    ("logged-out", "accessibility", "/tillganglighet/"),
+    ("anna", "start", "/"),
+    ("anna", "team", TEAM_NORR),
+    ("anna", "people", "/personer/"),
+    ("admin", "team-members", "/administration/team/barn-unga-familj-team-norr/medlemmar/"),
+    ("admin", "invitations", "/administration/inbjudningar/"),
+]
+
+
+@pytest.mark.parametrize(("login", "name", "path"), ZOOM_CASES, ids=map(case_id, ZOOM_CASES))
+def test_page_reflows_at_400_percent_zoom(browse: Browse, login: str, name: str, path: str) -> None:
+    page = browse.as_login(login, ZOOMED)
+    visit(page, browse.path(path))
+    assert_no_sideways_scrolling(page, ZOOMED)
+
+
+@dataclass(frozen=True)
+class FormCase:
+    login: str
+    path: str
+    button: str
+    fill: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+    field_errors: bool = True
+
+
+PERSONNUMMER_TEXT = "Vi hjälper familjen med personnummer 19811218-9876."
+FORM_CASES = {
+    "logged-out-login": FormCase("logged-out", "/logga-in/", "main form button[type=submit]"),
+    "logged-out-login-wrong-password": FormCase(
+        "logged-out",
+        "/logga-in/",
+        "main form button[type=submit]",
+        {"input[name=username]": ANNA, "input[name=password]": "fel-losenord"},
+        field_errors=False,
+    ),
+    "logged-out-password-reset": FormCase("logged-out", "/losenord/glomt/", "main form button[type=submit]"),
+    "logged-out-accessibility-report": FormCase(
+        "logged-out", "/tillganglighet/", "main form button[type=submit]"
+    ),
+    "anna-account-token": FormCase(
+        "anna", "/mitt-konto/", "section[aria-labelledby=new-token-title] button[type=submit]"
+    ),
+    "anna-team-edit": FormCase(
+        "anna",
+        TEAM_NORR + "andra/",
+        "main form button[type=submit]",
+        {"textarea[name=purpose]": PERSONNUMMER_TEXT},
+    ),
+    "admin-unit-create": FormCase("admin", "/administration/enheter/ny/", "main form button[type=submit]"),
+    "admin-unit-edit": FormCase(
+        "admin",
+        "/administration/enheter/barn-unga-och-familj/andra/",
+        "main form:not([action]) button[type=submit]",
+        {"input[name=name]": ""},
+    ),
+    "admin-team-create": FormCase("admin", "/administration/team/nytt/", "main form button[type=submit]"),
+    "admin-team-members": FormCase(
+        "admin",
+        "/administration/team/barn-unga-familj-team-norr/medlemmar/",
+        "section[aria-labelledby=add-title] button[type=submit]",
+        {"input[name=person]": "ingen.alls@exempelstad.se"},
+    ),
+    "admin-person-create": FormCase("admin", "/administration/personer/ny/", "main form button[type=submit]"),
+    "admin-person-edit": FormCase(
+        "admin",
+        "/administration/personer/{anna}/",
+        "section[aria-labelledby=details-title] button[type=submit]",
+        {"input[name=person-full_name]": "", "input[name=person-email]": "inte-en-adress"},
+    ),
+    "admin-invitations": FormCase(
+        "admin", "/administration/inbjudningar/", "section[aria-labelledby=invite-title] button[type=submit]"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FORM_CASES.values(), ids=FORM_CASES.keys())
+def test_form_with_errors_is_accessible(browse: Browse, case: FormCase) -> None:
+    """An empty or wrong form comes back with an error summary that has focus, and no WCAG violations."""
+    page = browse.as_login(case.login)
+    path = browse.path(case.path)
+    visit(page, path)
+    for selector, value in case.fill.items():
+        page.locator(selector).fill(value)
+    click_through(page, page.locator(case.button), status=case.status)
+    assert path_of(page) == path
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    if case.field_errors:
+        expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
+
+
+def test_invitation_form_with_errors_is_accessible(browse: Browse) -> None:
+    from tillit.accounts.models import User
+    from tillit.accounts.services import invitation_create
+
+    _invitation, token = invitation_create(
+        actor=User.objects.get(email=ADMIN),
+        email="ny@exempelstad.se",
+        full_name="Ny Person",
+        base_url=browse.base_url,
+    )
+    page = browse.as_login("logged-out")
+    visit(page, f"/inbjudan/{token}/")
+    page.locator("input[name=password1]").fill("kort")
+    click_through(page, page.locator("main form button[type=submit]"))
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("input[name=password1]")).to_have_attribute("aria-invalid", "true")
+
+
+def test_account_with_a_new_token_is_accessible(browse: Browse) -> None:
+    page = browse.as_login("anna")
+    visit(page, "/mitt-konto/")
+    page.locator("input[name=name]").fill("Diariet")
+    click_through(page, page.locator("section[aria-labelledby=new-token-title] button[type=submit]"))
+    expect(page.locator("main .secret")).to_contain_text("tlt_")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
