@@ -1,6 +1,6 @@
 """Writing history. Services call `record`; nothing else creates, and nothing at all changes, history."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,3 +50,30 @@ def label_actions(labels: Mapping[str, Any]) -> None:
 
 def describe(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+def save_and_record[M: models.Model](
+    obj: M,
+    *,
+    actor: Any,
+    action: str,
+    tracked: Iterable[str],
+    fields: Mapping[str, Any] | None = None,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """The shape of every create or update service: set the fields, check, validate, save, and record
+    what changed in the tracked fields (everything, for a new object; nothing at all when nothing changed)."""
+    tracked = tuple(tracked)
+    creating = obj._state.adding
+    before = {} if creating else snapshot(obj, tracked)
+    for name, value in (fields or {}).items():
+        setattr(obj, name, value)
+    if check is not None:
+        check(obj)
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj, tracked)
+    changes = after if creating else changes_between(before, after)
+    if creating or changes:
+        record(actor=actor, obj=obj, action=action, changes=changes)
+    return obj

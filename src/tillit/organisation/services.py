@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.accounts.models import User
-from tillit.core.history import changes_between, label_actions, record, snapshot
+from tillit.core.history import label_actions, record, save_and_record, snapshot
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 from tillit.organisation.selectors import unit_descendant_ids
 
@@ -51,7 +51,8 @@ def unique_slug(model: type[Unit] | type[Team], name: str, *, exclude_pk: int | 
     return slug
 
 
-def _check_parent(unit: Unit, parent: Unit | None) -> None:
+def _check_parent(unit: Unit) -> None:
+    parent = unit.parent
     if unit.kind == Unit.Kind.MUNICIPALITY:
         if parent is not None:
             raise ValidationError({"parent": _("The municipality is the top of the tree and has no parent.")})
@@ -64,27 +65,15 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_create(*, actor: Any, name: str, kind: str, parent: Unit | None, description: str = "") -> Unit:
-    unit = Unit(name=name, kind=kind, parent=parent, description=description)
-    unit.slug = unique_slug(Unit, name)
-    _check_parent(unit, parent)
-    unit.full_clean()
-    unit.save()
-    record(actor=actor, obj=unit, action="unit.created", changes=snapshot(unit, UNIT_FIELDS))
-    return unit
+    unit = Unit(name=name, kind=kind, parent=parent, description=description, slug=unique_slug(Unit, name))
+    return save_and_record(unit, actor=actor, action="unit.created", tracked=UNIT_FIELDS, check=_check_parent)
 
 
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
-    before = snapshot(unit, UNIT_FIELDS)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    _check_parent(unit, unit.parent)
-    unit.full_clean()
-    unit.save()
-    changes = changes_between(before, snapshot(unit, UNIT_FIELDS))
-    if changes:
-        record(actor=actor, obj=unit, action="unit.changed", changes=changes)
-    return unit
+    return save_and_record(
+        unit, actor=actor, action="unit.changed", tracked=UNIT_FIELDS, fields=fields, check=_check_parent
+    )
 
 
 @transaction.atomic
@@ -100,23 +89,12 @@ def unit_remove(*, actor: Any, unit: Unit) -> None:
 @transaction.atomic
 def team_create(*, actor: Any, name: str, unit: Unit, purpose: str = "") -> Team:
     team = Team(name=name, unit=unit, purpose=purpose, slug=unique_slug(Team, name))
-    team.full_clean()
-    team.save()
-    record(actor=actor, obj=team, action="team.created", changes=snapshot(team, TEAM_FIELDS))
-    return team
+    return save_and_record(team, actor=actor, action="team.created", tracked=TEAM_FIELDS)
 
 
 @transaction.atomic
 def team_update(*, actor: Any, team: Team, **fields: Any) -> Team:
-    before = snapshot(team, TEAM_FIELDS)
-    for name, value in fields.items():
-        setattr(team, name, value)
-    team.full_clean()
-    team.save()
-    changes = changes_between(before, snapshot(team, TEAM_FIELDS))
-    if changes:
-        record(actor=actor, obj=team, action="team.changed", changes=changes)
-    return team
+    return save_and_record(team, actor=actor, action="team.changed", tracked=TEAM_FIELDS, fields=fields)
 
 
 @transaction.atomic
@@ -161,26 +139,16 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
 
 @transaction.atomic
 def person_create(*, actor: Any, email: str, full_name: str, title: str = "") -> User:
-    person = User(email=User.objects.normalize_email(email).lower(), full_name=full_name, title=title)
+    person = User(email=email.strip().lower(), full_name=full_name, title=title)
     person.set_unusable_password()
-    person.full_clean()
-    person.save()
-    record(actor=actor, obj=person, action="person.created", changes=snapshot(person, PERSON_FIELDS))
-    return person
+    return save_and_record(person, actor=actor, action="person.created", tracked=PERSON_FIELDS)
 
 
 @transaction.atomic
 def person_update(*, actor: Any, person: User, **fields: Any) -> User:
-    before = snapshot(person, PERSON_FIELDS)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.email = person.email.lower()
-    person.full_clean()
-    person.save()
-    changes = changes_between(before, snapshot(person, PERSON_FIELDS))
-    if changes:
-        record(actor=actor, obj=person, action="person.changed", changes=changes)
-    return person
+    if "email" in fields:
+        fields["email"] = fields["email"].strip().lower()
+    return save_and_record(person, actor=actor, action="person.changed", tracked=PERSON_FIELDS, fields=fields)
 
 
 @transaction.atomic
