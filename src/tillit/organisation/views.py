@@ -251,6 +251,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organisation/manage/person_form.html", {"form": form, "nav": "manage"})
 
 
+def _person_admin_page(
+    request: HttpRequest, person: User, form: PersonForm, role_form: RoleAssignmentForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "person": person,
+        "form": form,
+        "role_form": role_form,
+        "roles": RoleAssignment.objects.filter(person=person).select_related("unit"),
+        "nav": "manage",
+    }
+    return render(request, "organisation/manage/person_form.html", context, status=status)
+
+
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "organisation.manage")
@@ -265,14 +278,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("%(person)s has been saved.") % {"person": person})
         return redirect("organisation:person_edit", pk=person.pk)
-    context = {
-        "person": person,
-        "form": form,
-        "role_form": role_form,
-        "roles": RoleAssignment.objects.filter(person=person).select_related("unit"),
-        "nav": "manage",
-    }
-    return render(request, "organisation/manage/person_form.html", context)
+    return _person_admin_page(request, person, form, role_form)
 
 
 @login_required
@@ -298,14 +304,9 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("The role has been given."))
         return redirect("organisation:person_edit", pk=pk)
-    context = {
-        "person": person,
-        "form": PersonForm(instance=person, prefix="person"),
-        "role_form": role_form,
-        "roles": RoleAssignment.objects.filter(person=person).select_related("unit"),
-        "nav": "manage",
-    }
-    return render(request, "organisation/manage/person_form.html", context, status=400)
+    return _person_admin_page(
+        request, person, PersonForm(instance=person, prefix="person"), role_form, status=400
+    )
 
 
 @login_required
