@@ -22,7 +22,7 @@ run: setup
 	@DEBUG=1 $(VENV)/bin/uvicorn tillit.config.asgi:application --host $(HOST) --port $(PORT) --log-level warning
 
 test: setup
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-test-tools.sh
 	@$(MAKE) --no-print-directory lint typecheck migrations-check pytest
 
 lint:
@@ -39,11 +39,11 @@ pytest:
 	scripts/pytest.sh
 
 e2e: setup
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-test-tools.sh
 	scripts/pytest.sh -m e2e
 
 messages:
-	cd src/tillit && ../../$(TILLIT) makemessages -l sv -l en --no-obsolete --add-location file && ../../$(TILLIT) compilemessages
+	cd src/tillit && DEBUG=1 ../../$(TILLIT) makemessages -l sv --no-obsolete --add-location file -i "*/demo/*" && DEBUG=1 ../../$(TILLIT) compilemessages -l sv
 
 bench: setup
 	$(VENV)/bin/python bench/pages.py

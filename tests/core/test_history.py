@@ -1,8 +1,10 @@
 import pytest
+from django.utils import translation
 
 from tests.organisation.factories import PersonFactory, TeamFactory
 from tillit.core.history import changes_between, describe, record
 from tillit.core.models import AppendOnlyError, HistoryEntry
+from tillit.core.templatetags.tillit import change_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,5 +42,18 @@ def test_changes_between_lists_only_differences():
 def test_actions_are_described_in_words():
     import tillit.organisation.services  # noqa: F401 - registers the organisation's action labels
 
-    assert describe("team.created") == "Team created"
+    with translation.override("sv"):
+        assert describe("team.created") == "Team skapat"
+    with translation.override("en"):
+        assert describe("team.created") == "Team created"
     assert describe("unknown.action") == "unknown.action"
+
+
+def test_stored_choices_are_shown_in_the_readers_language():
+    import tillit.organisation.services  # noqa: F401 - registers the organisation's value labels
+
+    with translation.override("sv"):
+        assert change_text(["member", "coach"], "role") == "Teammedlem → Coach"
+    with translation.override("en"):
+        assert change_text(["member", "coach"], "role") == "Team member → Coach"
+    assert change_text(None, "role") == "–"

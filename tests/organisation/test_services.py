@@ -99,7 +99,7 @@ def test_membership_lifecycle_is_recorded_on_the_team(administrator):
     assert not Membership.objects.filter(team=team).exists()
     assert history_of(team) == ["team.member_removed", "team.member_role_changed", "team.member_added"]
     change = HistoryEntry.objects.for_object(team).get(action="team.member_role_changed")
-    assert change.changes == {"person": "Sara Nyström", "role": ["Team member", "Coach"]}
+    assert change.changes == {"person": "Sara Nyström", "role": ["member", "coach"]}
 
 
 def test_people_are_created_without_a_usable_password_and_emails_are_unique(administrator):

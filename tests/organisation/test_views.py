@@ -197,7 +197,7 @@ def test_a_large_tree_lists_units_with_team_counts_and_leaves_teams_to_unit_page
     )
     client.force_login(PersonFactory())
     page = client.get(reverse("organisation:tree")).content.decode()
-    assert f"{TEAMS_INLINE_LIMIT + 1} teams" in page
+    assert f"{TEAMS_INLINE_LIMIT + 1} team" in page  # Swedish: “151 team”
     assert "Lag 7" not in page and "Team Norr" not in page
     unit_page = client.get(reverse("organisation:unit", args=["buf"])).content.decode()
     assert "Lag 7" in unit_page and "Team Norr" in unit_page

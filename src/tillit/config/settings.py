@@ -203,7 +203,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tillit <noreply@local
 # Language: Swedish first, English complete.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("TILLIT_LOCALE_DIR", PACKAGE_DIR / "locale"))]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True

@@ -52,6 +52,18 @@ def describe(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+VALUE_LABELS: dict[str, dict[Any, Any]] = {}
+
+
+def label_values(field: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """History keeps a choice's stored value (e.g. "coach"); pages show its label in the reader's language."""
+    VALUE_LABELS.setdefault(field, {}).update(choices)
+
+
+def describe_value(field: str, value: Any) -> str:
+    return str(VALUE_LABELS.get(field, {}).get(value, value))
+
+
 def save_and_record[M: models.Model](
     obj: M,
     *,

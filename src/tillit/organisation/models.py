@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tillit.core.fields import FreeCharField, FreeTextField
 
@@ -11,9 +12,9 @@ class Unit(models.Model):
     """A node of the organisation tree: the municipality, an administration, a unit below it, at any depth."""
 
     class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", _("Municipality")
-        ADMINISTRATION = "administration", _("Administration")
-        UNIT = "unit", _("Unit")
+        MUNICIPALITY = "municipality", pgettext_lazy("kind of unit", "Municipality")
+        ADMINISTRATION = "administration", pgettext_lazy("kind of unit", "Administration")
+        UNIT = "unit", pgettext_lazy("kind of unit", "Unit")
 
     name = FreeCharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in links"), max_length=200, unique=True, allow_unicode=False)

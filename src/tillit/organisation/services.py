@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.accounts.models import User
-from tillit.core.history import label_actions, record, save_and_record, snapshot
+from tillit.core.history import label_actions, label_values, record, save_and_record, snapshot
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 from tillit.organisation.selectors import unit_descendant_ids
 
+label_values("kind", Unit.Kind.choices)
+label_values("role", [*Membership.Role.choices, *RoleAssignment.Role.choices])
 label_actions(
     {
         "unit.created": gettext_lazy("Unit created"),
@@ -106,14 +108,14 @@ def membership_add(*, actor: Any, team: Team, person: User, role: str = Membersh
         actor=actor,
         obj=team,
         action="team.member_added",
-        changes={"person": str(person), "role": str(membership.get_role_display())},
+        changes={"person": str(person), "role": membership.role},
     )
     return membership
 
 
 @transaction.atomic
 def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
-    before = str(membership.get_role_display())
+    before = membership.role
     membership.role = role
     membership.full_clean()
     membership.save()
@@ -121,7 +123,7 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
         actor=actor,
         obj=membership.team,
         action="team.member_role_changed",
-        changes={"person": str(membership.person), "role": [before, str(membership.get_role_display())]},
+        changes={"person": str(membership.person), "role": [before, membership.role]},
     )
     return membership
 
@@ -132,7 +134,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
         actor=actor,
         obj=membership.team,
         action="team.member_removed",
-        changes={"person": str(membership.person), "role": str(membership.get_role_display())},
+        changes={"person": str(membership.person), "role": membership.role},
     )
     membership.delete()
 
@@ -171,7 +173,7 @@ def role_assign(*, actor: Any, person: User, role: str, unit: Unit | None = None
         actor=actor,
         obj=person,
         action="person.role_assigned",
-        changes={"role": str(assignment.get_role_display()), "unit": str(unit) if unit else None},
+        changes={"role": assignment.role, "unit": str(unit) if unit else None},
     )
     return assignment
 
@@ -191,6 +193,6 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
         actor=actor,
         obj=assignment.person,
         action="person.role_revoked",
-        changes={"role": str(assignment.get_role_display()), "unit": str(assignment.unit or "") or None},
+        changes={"role": assignment.role, "unit": str(assignment.unit) if assignment.unit else None},
     )
     assignment.delete()

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core.history import describe
+from tillit.core.history import describe, describe_value
 
 register = template.Library()
 
@@ -37,15 +37,15 @@ def field_label(name: str) -> str:
 
 
 @register.filter
-def change_text(value: Any) -> str:
-    """A history value: a [before, after] pair reads as “before → after”."""
-    empty = "–"
+def change_text(value: Any, field: str = "") -> str:
+    """A history value in words: a [before, after] pair reads as “before → after”."""
+
+    def word(item: Any) -> str:
+        return "–" if item in (None, "") else describe_value(field, item)
+
     if isinstance(value, list) and len(value) == 2:
-        before, after = value
-        return (
-            f"{before if before not in (None, '') else empty} → {after if after not in (None, '') else empty}"
-        )
-    return empty if value in (None, "") else str(value)
+        return f"{word(value[0])} → {word(value[1])}"
+    return word(value)
 
 
 @register.filter
