@@ -12,7 +12,7 @@ setup:
 
 run: setup
 	@DEBUG=1 $(TILLIT) migrate --noinput -v 0
-	@DEBUG=1 $(TILLIT) demo-data --quiet-if-present
+	@DEBUG=1 $(TILLIT) demo-data --brief
 	@echo ""
 	@echo "  Tillit is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password tillit-demo): anna@exempelstad.se (team member), coach@exempelstad.se (coach),"

@@ -10,16 +10,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--quiet-if-present", action="store_true", help="Say nothing when already loaded."
+            "--brief",
+            action="store_true",
+            help="Say only whether Exempelstad was loaded now (make run prints the logins itself).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = load_exempelstad()
         if created:
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
-        elif not options["quiet_if_present"]:
+        elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
-        if created or not options["quiet_if_present"]:
+        if not options["brief"]:
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
             for email, role in DEMO_LOGINS:
                 self.stdout.write(f"  {email:<28} {role}")
