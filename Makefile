@@ -19,7 +19,7 @@ run: setup
 	@echo "  facilitator@exempelstad.se (facilitator / HR developer), admin@exempelstad.se (administrator)"
 	@echo "  Stop with Ctrl+C."
 	@echo ""
-	@DEBUG=1 $(VENV)/bin/uvicorn tillit.config.asgi:application --host $(HOST) --port $(PORT) --log-level warning
+	@DEBUG=1 $(VENV)/bin/uvicorn tillit.config.asgi:application --host $(HOST) --port $(PORT) --log-level warning --timeout-graceful-shutdown 3
 
 test: setup
 	@scripts/ensure-test-tools.sh

@@ -24,6 +24,8 @@ NOT_FREE_TEXT = {
     ("core", "AccessibilityReport", "contact"),
     ("organisation", "Unit", "slug"),
     ("organisation", "Team", "slug"),
+    ("dialogue", "Dialogue", "join_code"),
+    ("dialogue", "Participant", "token_hash"),
 }
 
 

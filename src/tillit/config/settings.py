@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tillit.core",
     "tillit.accounts",
     "tillit.organisation",
+    "tillit.dialogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -265,3 +266,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 if TESTING:
     # Hashing a password takes half a second by design; tests log in often and need no such protection.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Live pushes (tillit.core.live, docs/live.md): through Redis when REDIS_URL is set, so that an event raised in
+# one app process reaches devices connected to any other; within this one process otherwise.
+LIVE_BACKEND = "redis" if REDIS_URL else "memory"
+LIVE_BACKLOG = int(os.environ.get("LIVE_BACKLOG", "100"))
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))

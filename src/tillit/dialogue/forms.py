@@ -1,0 +1,106 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tillit.core.forms import TillitForm
+from tillit.dialogue.models import JOIN_CODE_LENGTH, Dialogue, Table
+from tillit.dialogue.templates_data import TEMPLATES
+from tillit.organisation.models import Team, Unit
+
+
+class DialogueCreateForm(TillitForm):
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[(key, template.name) for key, template in TEMPLATES.items()],
+        initial="norrkoping",
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    audience = forms.ChoiceField(
+        label=_("Who may take part"),
+        choices=Dialogue.Audience.choices,
+        initial=Dialogue.Audience.ANYONE,
+        widget=forms.RadioSelect,
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False, label=_("Team"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.order_by("name"), required=False, label=_("Unit"))
+    anonymous = forms.BooleanField(
+        label=_("Anonymous participation: contributions are shown and exported without names"),
+        required=False,
+        initial=True,
+    )
+    table_mode = forms.ChoiceField(
+        label=_("Tables"),
+        choices=Dialogue.TableMode.choices,
+        initial=Dialogue.TableMode.AUTOMATIC,
+        widget=forms.RadioSelect,
+    )
+    table_size = forms.IntegerField(
+        label=_("People per automatic table"), min_value=2, max_value=50, initial=6
+    )
+    table_names = forms.CharField(
+        label=_("Names of the tables (named tables only)"),
+        required=False,
+        help_text=_("One name per line, e.g. Eldkvarn."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_table_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["table_names"].splitlines() if line.strip()]
+
+
+class StepForm(TillitForm):
+    question = forms.CharField(label=_("Question"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=240)
+
+
+class JoinCodeForm(TillitForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=JOIN_CODE_LENGTH + 4,
+        help_text=_("The code is shown on the big screen, e.g. K7M2QX."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class JoinForm(TillitForm):
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    table = forms.ModelChoiceField(queryset=Table.objects.none(), required=False, label=_("Your table"))
+
+    def __init__(self, *args: Any, dialogue: Dialogue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if dialogue.anonymous:
+            del self.fields["name"]
+        else:
+            self.fields["name"].required = True
+        if dialogue.table_mode == Dialogue.TableMode.NAMED:
+            table_field = self.fields["table"]
+            assert isinstance(table_field, forms.ModelChoiceField)
+            table_field.queryset = dialogue.tables.order_by("number")
+            self.fields["table"].required = True
+        else:
+            del self.fields["table"]
+
+
+class NoteForm(TillitForm):
+    text = forms.CharField(label=_("Your note"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SummaryForm(TillitForm):
+    text = forms.CharField(
+        label=_("Our summary"),
+        max_length=2000,
+        required=False,
+        help_text=_("One point per line. Everyone at the table sees it and can change it."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    agreed = forms.BooleanField(label=_("We agree on this"), required=False)

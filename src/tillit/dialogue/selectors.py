@@ -1,0 +1,98 @@
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Table, TableSummary
+from tillit.dialogue.services import hash_token
+
+PARTICIPANT_COOKIE = "tillit_dialog_{}"
+
+
+def dialogue_list_for(*, user: Any) -> QuerySet[Dialogue]:
+    dialogues = Dialogue.objects.select_related("current_step", "team", "unit").annotate(
+        participant_count=Count("participants", distinct=True)
+    )
+    if user.has_perm("dialogue.manage", None):
+        return dialogues
+    return dialogues.filter(Q(created_by=user) | Q(team__memberships__person=user)).distinct()
+
+
+def dialogue_get_for(*, user: Any, pk: int, perm: str = "dialogue.manage") -> Dialogue:
+    dialogue = (
+        Dialogue.objects.select_related("current_step", "team", "unit", "spotlight_table")
+        .filter(pk=pk)
+        .first()
+    )
+    if dialogue is None:
+        raise Http404
+    if not user.has_perm(perm, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def dialogue_by_code(code: str) -> Dialogue:
+    dialogue = (
+        Dialogue.objects.select_related("current_step", "team", "unit")
+        .filter(join_code=code.strip().upper())
+        .first()
+    )
+    if dialogue is None:
+        raise Http404
+    return dialogue
+
+
+def participant_from_request(request: HttpRequest, dialogue: Dialogue) -> Participant | None:
+    token = request.COOKIES.get(PARTICIPANT_COOKIE.format(dialogue.pk), "")
+    if not token:
+        return None
+    return (
+        Participant.objects.select_related("table")
+        .filter(dialogue=dialogue, token_hash=hash_token(token))
+        .first()
+    )
+
+
+def tables_with_people(dialogue: Dialogue) -> QuerySet[Table]:
+    return dialogue.tables.annotate(size=Count("participants")).order_by("number")
+
+
+def notes_for_table(table: Table) -> QuerySet[Note]:
+    """What the table's members wrote alone; shown to the table once the reflection step is over."""
+    return (
+        Note.objects.filter(participant__table=table, hidden=False)
+        .select_related("participant", "step")
+        .order_by("step__order", "participant__number", "created_at")
+    )
+
+
+def statements_with_votes(dialogue: Dialogue, *, include_hidden: bool = False) -> QuerySet[Statement]:
+    statements = dialogue.statements.select_related("table").annotate(
+        agree=Count("votes", filter=Q(votes__value=1)),
+        disagree=Count("votes", filter=Q(votes__value=-1)),
+        passed=Count("votes", filter=Q(votes__value=0)),
+    )
+    return statements if include_hidden else statements.filter(hidden=False)
+
+
+def summaries_for(dialogue: Dialogue) -> QuerySet[TableSummary]:
+    return (
+        TableSummary.objects.filter(table__dialogue=dialogue)
+        .select_related("table", "step")
+        .order_by("step__order", "table__number")
+    )
+
+
+def all_notes(dialogue: Dialogue) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(step__dialogue=dialogue)
+        .select_related("participant__table", "step")
+        .order_by("step__order", "created_at")
+    )
+
+
+def tables_for_console(dialogue: Dialogue) -> QuerySet[Table]:
+    return tables_with_people(dialogue).prefetch_related(
+        Prefetch("summaries", queryset=TableSummary.objects.select_related("step"))
+    )

@@ -1,0 +1,339 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.core.forms import run_service
+from tillit.core.live import sse_response
+from tillit.dialogue import live, results, selectors, services
+from tillit.dialogue.forms import DialogueCreateForm, JoinCodeForm, JoinForm, NoteForm, StepForm, SummaryForm
+from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, TableSummary, Vote
+from tillit.dialogue.templates_data import TEMPLATES
+from tillit.organisation.models import Membership
+
+COOKIE_MAX_AGE = 60 * 60 * 24 * 2
+
+
+def _partial(request: HttpRequest, template: str, name: str) -> str:
+    """The whole page, or only one named partial of it when htmx asks for that part."""
+    wanted = request.GET.get("part", "")
+    return f"{template}#{name}" if getattr(request, "htmx", False) and wanted == name else template
+
+
+# Facilitator
+
+
+@login_required
+def dialogue_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "dialogues": selectors.dialogue_list_for(user=request.user),
+        "can_create": request.user.has_perm("dialogue.create"),
+        "nav": "dialogue",
+    }
+    return render(request, "dialogue/list.html", context)
+
+
+@login_required
+def dialogue_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("dialogue.create"):
+        raise PermissionDenied
+    form = DialogueCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dialogue = run_service(form, services.dialogue_create, actor=request.user, **form.cleaned_data)
+        if dialogue is not None:
+            messages.success(request, _("The dialogue is ready. Check the questions, then open it."))
+            return redirect(dialogue)
+    return render(request, "dialogue/create.html", {"form": form, "templates": TEMPLATES, "nav": "dialogue"})
+
+
+def _console_context(request: HttpRequest, dialogue: Dialogue) -> dict[str, Any]:
+    steps = list(dialogue.steps.order_by("order"))
+    return {
+        "dialogue": dialogue,
+        "steps": steps,
+        "step_forms": [
+            (
+                step,
+                StepForm(
+                    prefix=f"step{step.pk}",
+                    initial={"question": step.question, "minutes": int(step.duration.total_seconds() // 60)},
+                ),
+            )
+            for step in steps
+        ],
+        "tables": selectors.tables_for_console(dialogue),
+        "participant_count": dialogue.participants.count(),
+        "notes": selectors.all_notes(dialogue),
+        "statements": selectors.statements_with_votes(dialogue, include_hidden=True),
+        "join_url": _join_url(request, dialogue),
+        "nav": "dialogue",
+    }
+
+
+def _join_url(request: HttpRequest, dialogue: Dialogue, table: Table | None = None) -> str:
+    url = request.build_absolute_uri(reverse("dialogue:join_code", args=[dialogue.join_code]))
+    return f"{url}?bord={table.number}" if table else url
+
+
+@login_required
+def console(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    return render(
+        request, _partial(request, "dialogue/console.html", "live"), _console_context(request, dialogue)
+    )
+
+
+@login_required
+@require_POST
+def console_action(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    actor = request.user
+    try:
+        if action == "open":
+            services.dialogue_open(actor=actor, dialogue=dialogue)
+        elif action == "advance":
+            services.dialogue_advance(actor=actor, dialogue=dialogue)
+        elif action == "extend":
+            services.dialogue_extend(actor=actor, dialogue=dialogue, seconds=60)
+        elif action == "pause":
+            services.dialogue_pause(actor=actor, dialogue=dialogue)
+        elif action == "spotlight":
+            table = dialogue.tables.filter(pk=request.POST.get("table") or 0).first()
+            services.dialogue_spotlight(actor=actor, dialogue=dialogue, table=table)
+        elif action in ("hide_note", "show_note"):
+            note = get_object_or_404(Note, pk=request.POST.get("note"), step__dialogue=dialogue)
+            services.note_hide(actor=actor, note=note, hidden=action == "hide_note")
+        elif action in ("hide_statement", "show_statement"):
+            statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
+            services.statement_hide(actor=actor, statement=statement, hidden=action == "hide_statement")
+        elif action == "step":
+            step = get_object_or_404(Step, pk=request.POST.get("step"), dialogue=dialogue)
+            form = StepForm(request.POST, prefix=f"step{step.pk}")
+            if not form.is_valid():
+                context = _console_context(request, dialogue)
+                context["step_forms"] = [
+                    (s, form if s.pk == step.pk else f) for s, f in context["step_forms"]
+                ]
+                return render(request, "dialogue/console.html", context, status=400)
+            services.step_update(actor=actor, step=step, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if getattr(request, "htmx", False):
+        dialogue.refresh_from_db()
+        return render(request, "dialogue/console.html#live", _console_context(request, dialogue))
+    return redirect("dialogue:console", pk=dialogue.pk)
+
+
+@login_required
+def big_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    context = {
+        "dialogue": dialogue,
+        "join_url": _join_url(request, dialogue),
+        **results.live_results(dialogue),
+    }
+    return render(request, _partial(request, "dialogue/big_screen.html", "screen"), context)
+
+
+@login_required
+def results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk, perm="dialogue.view_results")
+    context = {"dialogue": dialogue, "nav": "dialogue", **results.full_results(dialogue)}
+    return render(request, "dialogue/results.html", context)
+
+
+@login_required
+def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk, perm="dialogue.view_results")
+    if fmt == "csv":
+        return results.export_csv(dialogue)
+    if fmt == "xlsx":
+        return results.export_xlsx(dialogue)
+    raise PermissionDenied
+
+
+@login_required
+def facilitator_events(request: HttpRequest, pk: int) -> HttpResponseBase:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    return sse_response(request, [live.dialogue_channel(dialogue.pk), live.results_channel(dialogue.pk)])
+
+
+# Participant (no account needed)
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinCodeForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        if Dialogue.objects.filter(join_code=code).exists():
+            return redirect("dialogue:join_code", code=code)
+        form.add_error(
+            "code", _("No dialogue has the code %(code)s. Check the code on the big screen.") % {"code": code}
+        )
+    return render(request, "dialogue/join.html", {"form": form, "nav": "join"})
+
+
+def _may_join(request: HttpRequest, dialogue: Dialogue) -> bool:
+    if dialogue.audience == Dialogue.Audience.ANYONE:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if dialogue.audience == Dialogue.Audience.TEAM:
+        return Membership.objects.filter(person_id=user.pk, team_id=dialogue.team_id or 0).exists()
+    from tillit.organisation.selectors import unit_descendant_ids
+
+    if dialogue.unit is None:
+        return False
+    units = {dialogue.unit.pk, *unit_descendant_ids(dialogue.unit)}
+    return Membership.objects.filter(person_id=user.pk, team__unit_id__in=units).exists()
+
+
+def join_code(request: HttpRequest, code: str) -> HttpResponse:
+    dialogue = selectors.dialogue_by_code(code)
+    participant = selectors.participant_from_request(request, dialogue)
+    if participant is not None:
+        return redirect("dialogue:participate", code=dialogue.join_code)
+    if not _may_join(request, dialogue):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        raise PermissionDenied
+    table = dialogue.tables.filter(number=request.GET.get("bord") or 0).first()
+    form = JoinForm(request.POST or None, dialogue=dialogue, initial={"table": table})
+    if request.method == "POST" and form.is_valid():
+        result = run_service(
+            form,
+            services.participant_join,
+            dialogue=dialogue,
+            name=form.cleaned_data.get("name", ""),
+            user=request.user,
+            table=form.cleaned_data.get("table"),
+        )
+        if result is not None:
+            participant, token = result
+            response = redirect("dialogue:participate", code=dialogue.join_code)
+            response.set_cookie(
+                selectors.PARTICIPANT_COOKIE.format(dialogue.pk),
+                token,
+                max_age=COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=not settings.DEBUG and not settings.TESTING,
+            )
+            return response
+    return render(
+        request, "dialogue/join_dialogue.html", {"dialogue": dialogue, "form": form, "table": table}
+    )
+
+
+def _participant_context(dialogue: Dialogue, participant: Participant, **forms: Any) -> dict[str, Any]:
+    step = dialogue.current_step
+    context: dict[str, Any] = {"dialogue": dialogue, "participant": participant, "step": step, **forms}
+    if step is None:
+        return context
+    if step.kind == Step.Kind.REFLECTION:
+        context["my_notes"] = participant.notes.filter(step=step).order_by("created_at")
+        context.setdefault("note_form", NoteForm())
+    elif step.kind == Step.Kind.TABLE and participant.table is not None:
+        summary = TableSummary.objects.filter(table=participant.table, step=step).first()
+        context["table_notes"] = selectors.notes_for_table(participant.table)
+        context["summary"] = summary
+        context.setdefault(
+            "summary_form",
+            SummaryForm(
+                initial={
+                    "text": summary.text if summary else "",
+                    "agreed": summary.agreed if summary else False,
+                }
+            ),
+        )
+    elif step.kind == Step.Kind.PLENARY:
+        statements = list(selectors.statements_with_votes(dialogue))
+        mine = dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
+        context["statements"] = [(statement, mine.get(statement.pk)) for statement in statements]
+        context["vote_values"] = Vote.Value
+    return context
+
+
+def _participant_or_join(request: HttpRequest, code: str) -> tuple[Dialogue, Participant | None]:
+    dialogue = selectors.dialogue_by_code(code)
+    return dialogue, selectors.participant_from_request(request, dialogue)
+
+
+def participate(request: HttpRequest, code: str) -> HttpResponse:
+    dialogue, participant = _participant_or_join(request, code)
+    if participant is None:
+        return redirect("dialogue:join_code", code=dialogue.join_code)
+    forms: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "note":
+            form = NoteForm(request.POST)
+            if (
+                form.is_valid()
+                and run_service(
+                    form, services.note_add, participant=participant, text=form.cleaned_data["text"]
+                )
+                is not None
+            ):
+                form = NoteForm()
+            else:
+                status = 400
+            forms["note_form"] = form
+        elif action == "summary":
+            summary_form = SummaryForm(request.POST)
+            if not (
+                summary_form.is_valid()
+                and run_service(
+                    summary_form, services.summary_save, participant=participant, **summary_form.cleaned_data
+                )
+                is not None
+            ):
+                status = 400
+                forms["summary_form"] = summary_form
+        elif action == "vote":
+            statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
+            try:
+                services.vote_cast(
+                    participant=participant, statement=statement, value=int(request.POST.get("value", ""))
+                )
+            except (ValidationError, ValueError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                status = 400
+        elif action == "table":
+            table = get_object_or_404(Table, pk=request.POST.get("table"), dialogue=dialogue)
+            services.participant_choose_table(participant=participant, table=table)
+        dialogue.refresh_from_db()
+        if status == 200 and not getattr(request, "htmx", False):
+            return redirect("dialogue:participate", code=dialogue.join_code)
+    context = _participant_context(dialogue, participant, **forms)
+    return render(request, _partial(request, "dialogue/participate.html", "step"), context, status=status)
+
+
+def participant_events(request: HttpRequest, code: str) -> HttpResponseBase:
+    dialogue, participant = _participant_or_join(request, code)
+    if participant is None:
+        raise PermissionDenied
+    channels = [live.dialogue_channel(dialogue.pk)]
+    if participant.table_id:
+        channels.append(live.table_channel(dialogue.pk, participant.table_id))
+    return sse_response(request, channels)
+
+
+@login_required
+def table_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable sheet of QR codes, one per named table."""
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    tables = [(table, _join_url(request, dialogue, table)) for table in dialogue.tables.order_by("number")]
+    return render(
+        request, "dialogue/table_qr.html", {"dialogue": dialogue, "tables": tables, "nav": "dialogue"}
+    )
