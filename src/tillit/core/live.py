@@ -480,7 +480,7 @@ def sse_response(
     Check the person may see the channels first; the stream itself checks nothing. With several channels
     an event's id lists where the device is in each, in order ("12,4"), so keep the order stable.
     """
-    if "wsgi.version" in request.META:
+    if str(request.META.get("SERVER_SOFTWARE", "")).startswith("WSGIServer"):
         # A WSGI server (runserver, the test live server) would hold a thread forever on an endless
         # stream; 204 tells the browser's EventSource not to reconnect. Live pages then work by reloading.
         return StreamingHttpResponse(iter(()), status=204)
