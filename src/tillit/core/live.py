@@ -182,6 +182,10 @@ class Broker(ABC):
         return Subscription(self, channel, last_event_id, wakeup)
 
     @abstractmethod
+    def newest_id(self, channel: str) -> int:
+        """The id of the channel's newest event (0 before the first)."""
+
+    @abstractmethod
     def subscriber_count(self, channel: str) -> int:
         """How many subscribers this process holds on the channel."""
 
@@ -247,6 +251,11 @@ class InMemoryBroker(Broker):
         with self._lock:
             if state := self._channels.get(subscription.channel):
                 state.subscribers.discard(subscription)
+
+    def newest_id(self, channel: str) -> int:
+        with self._lock:
+            state = self._channels.get(channel)
+            return state.newest_id if state else 0
 
     def subscriber_count(self, channel: str) -> int:
         with self._lock:
@@ -397,6 +406,9 @@ class RedisBroker(Broker):
             if known is hub:
                 del self._hubs[hub_key]
 
+    def newest_id(self, channel: str) -> int:
+        return int(self._client.get(self.key(channel, ":id")) or 0)
+
     def subscriber_count(self, channel: str) -> int:
         return sum(len(hub.subscribers) for (_, name), hub in self._hubs.items() if name == channel)
 
@@ -454,6 +466,13 @@ def publish(channel: str, event: str, data: dict[str, Any]) -> int:
 def subscribe(channel: str, last_event_id: int | None = None) -> Subscription:
     """The channel's events after ``last_event_id`` (none if None), then new ones; see Subscription."""
     return get_broker().subscribe(channel, last_event_id)
+
+
+def last_event_ids(channels: Sequence[str]) -> str:
+    """Where a page's stream should start, as the page's own data is read: put it in the stream's URL as
+    ``?last_event_id=`` and the stream replays anything published after this call."""
+    broker = get_broker()
+    return ",".join(str(broker.newest_id(channel)) for channel in channels)
 
 
 def _last_event_ids(request: HttpRequest, count: int) -> list[int | None]:

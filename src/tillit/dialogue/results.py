@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.http import HttpResponse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -24,6 +24,8 @@ from tillit.dialogue.models import Dialogue, Note, Step, TableSummary, Vote
 
 # Opinion groups need enough people to mean something, and are never shown for fewer.
 MIN_VOTERS_FOR_GROUPS = 12
+BIG_SCREEN_SUMMARIES = 12
+BIG_SCREEN_STATEMENTS = 10
 
 
 def _words(dialogue: Dialogue) -> list[WordCount]:
@@ -48,7 +50,13 @@ def _reflection_is_over(dialogue: Dialogue) -> bool:
 
 
 def live_results(dialogue: Dialogue) -> dict[str, Any]:
-    context: dict[str, Any] = {"participant_count": dialogue.participants.count()}
+    """What the big screen shows: counts as they grow, then words, the newest summaries and the statements
+    most agreed on; a hall's hundreds of tables do not fit on a projector (the results page has them all)."""
+    context: dict[str, Any] = {
+        "participant_count": dialogue.participants.count(),
+        "note_count": Note.objects.filter(step__dialogue=dialogue, hidden=False).count(),
+        "vote_count": None,
+    }
     if _reflection_is_over(dialogue):
         words = _words(dialogue)
         context["words"] = words
@@ -59,13 +67,23 @@ def live_results(dialogue: Dialogue) -> dict[str, Any]:
         step is not None and step.kind != Step.Kind.REFLECTION
     ) or dialogue.status == Dialogue.Status.FINISHED:
         summaries = [s for s in selectors.summaries_for(dialogue) if s.points]
-        context["summaries"] = summaries
+        context["summary_count"] = len(summaries)
+        context["summaries"] = sorted(summaries, key=lambda s: s.updated_at, reverse=True)[
+            :BIG_SCREEN_SUMMARIES
+        ]
         if dialogue.spotlight_table_id:
             context["spotlight"] = next(
                 (s for s in reversed(summaries) if s.table_id == dialogue.spotlight_table_id), None
             )
     if (step is not None and step.kind == Step.Kind.PLENARY) or dialogue.status == Dialogue.Status.FINISHED:
-        context["statements"] = selectors.statements_with_votes(dialogue)
+        statements = selectors.statements_with_votes(dialogue)
+        context["statement_count"] = statements.count()
+        context["vote_count"] = Vote.objects.filter(
+            statement__dialogue=dialogue, statement__hidden=False
+        ).count()
+        context["statements"] = statements.order_by(F("agree").desc(), F("disagree").asc(), "order", "pk")[
+            :BIG_SCREEN_STATEMENTS
+        ]
     return context
 
 

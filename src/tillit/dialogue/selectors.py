@@ -67,6 +67,15 @@ def notes_for_table(table: Table) -> QuerySet[Note]:
     )
 
 
+def notes_for_dialogue_tables(dialogue: Dialogue) -> QuerySet[Note]:
+    """Every table's notes in one query, in the order ``notes_for_table`` shows them."""
+    return (
+        Note.objects.filter(participant__table__dialogue=dialogue, hidden=False)
+        .select_related("participant", "step")
+        .order_by("step__order", "participant__number", "created_at")
+    )
+
+
 def statements_with_votes(dialogue: Dialogue, *, include_hidden: bool = False) -> QuerySet[Statement]:
     statements = dialogue.statements.select_related("table").annotate(
         agree=Count("votes", filter=Q(votes__value=1)),

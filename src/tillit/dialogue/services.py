@@ -102,7 +102,8 @@ def step_update(*, actor: Any, step: Step, question: str, minutes: int) -> Step:
     step.duration = timedelta(minutes=minutes)
     step.full_clean()
     step.save()
-    live.dialogue_changed(step.dialogue)
+    if step.dialogue.current_step_id == step.pk:
+        live.timer_changed(step.dialogue)
     return step
 
 
@@ -179,7 +180,7 @@ def dialogue_extend(*, actor: Any, dialogue: Dialogue, seconds: int = 60) -> Dia
     else:
         raise ValidationError(_("Only a running step can be extended."))
     dialogue.save(update_fields=["step_ends_at", "paused_remaining"])
-    live.dialogue_changed(dialogue)
+    live.timer_changed(dialogue)
     return dialogue
 
 
@@ -196,7 +197,7 @@ def dialogue_pause(*, actor: Any, dialogue: Dialogue) -> Dialogue:
     else:
         raise ValidationError(_("Only a running dialogue can be paused."))
     dialogue.save(update_fields=["status", "step_ends_at", "paused_remaining"])
-    live.dialogue_changed(dialogue)
+    live.timer_changed(dialogue)
     return dialogue
 
 
@@ -345,5 +346,5 @@ def vote_cast(*, participant: Participant, statement: Statement, value: int) -> 
 def statement_hide(*, actor: Any, statement: Statement, hidden: bool = True) -> Statement:
     statement.hidden = hidden
     statement.save(update_fields=["hidden"])
-    live.dialogue_changed(statement.dialogue)
+    live.statement_hidden(statement.dialogue, statement.pk, hidden)
     return statement

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.forms import run_service
-from tillit.core.live import sse_response
+from tillit.core.live import last_event_ids, sse_response
 from tillit.dialogue import live, results, selectors, services
 from tillit.dialogue.forms import DialogueCreateForm, JoinCodeForm, JoinForm, NoteForm, StepForm, SummaryForm
-from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, TableSummary, Vote
+from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table
+from tillit.dialogue.participant_view import step_context
 from tillit.dialogue.templates_data import TEMPLATES
 from tillit.organisation.models import Membership
 
@@ -234,35 +235,6 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _participant_context(dialogue: Dialogue, participant: Participant, **forms: Any) -> dict[str, Any]:
-    step = dialogue.current_step
-    context: dict[str, Any] = {"dialogue": dialogue, "participant": participant, "step": step, **forms}
-    if step is None:
-        return context
-    if step.kind == Step.Kind.REFLECTION:
-        context["my_notes"] = participant.notes.filter(step=step).order_by("created_at")
-        context.setdefault("note_form", NoteForm())
-    elif step.kind == Step.Kind.TABLE and participant.table is not None:
-        summary = TableSummary.objects.filter(table=participant.table, step=step).first()
-        context["table_notes"] = selectors.notes_for_table(participant.table)
-        context["summary"] = summary
-        context.setdefault(
-            "summary_form",
-            SummaryForm(
-                initial={
-                    "text": summary.text if summary else "",
-                    "agreed": summary.agreed if summary else False,
-                }
-            ),
-        )
-    elif step.kind == Step.Kind.PLENARY:
-        statements = list(selectors.statements_with_votes(dialogue))
-        mine = dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
-        context["statements"] = [(statement, mine.get(statement.pk)) for statement in statements]
-        context["vote_values"] = Vote.Value
-    return context
-
-
 def _participant_or_join(request: HttpRequest, code: str) -> tuple[Dialogue, Participant | None]:
     dialogue = selectors.dialogue_by_code(code)
     return dialogue, selectors.participant_from_request(request, dialogue)
@@ -274,8 +246,8 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("dialogue:join_code", code=dialogue.join_code)
     forms: dict[str, Any] = {}
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None:
         if action == "note":
             form = NoteForm(request.POST)
             if (
@@ -312,10 +284,17 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
         elif action == "table":
             table = get_object_or_404(Table, pk=request.POST.get("table"), dialogue=dialogue)
             services.participant_choose_table(participant=participant, table=table)
-        dialogue.refresh_from_db()
+        if action == "table" and getattr(request, "htmx", False):
+            # The page reloads, so that its live stream follows the person to the new table.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         if status == 200 and not getattr(request, "htmx", False):
             return redirect("dialogue:participate", code=dialogue.join_code)
-    context = _participant_context(dialogue, participant, **forms)
+    context: dict[str, Any] = {}
+    if not getattr(request, "htmx", False):
+        # Read before the page's data, so that the live stream replays whatever happens in between.
+        context["last_event_ids"] = last_event_ids(live.participant_channels(dialogue, participant))
+    dialogue.refresh_from_db()
+    context.update(step_context(dialogue, table=participant.table, participant=participant, **forms))
     return render(request, _partial(request, "dialogue/participate.html", "step"), context, status=status)
 
 
@@ -323,10 +302,7 @@ def participant_events(request: HttpRequest, code: str) -> HttpResponseBase:
     dialogue, participant = _participant_or_join(request, code)
     if participant is None:
         raise PermissionDenied
-    channels = [live.dialogue_channel(dialogue.pk)]
-    if participant.table_id:
-        channels.append(live.table_channel(dialogue.pk, participant.table_id))
-    return sse_response(request, channels)
+    return sse_response(request, live.participant_channels(dialogue, participant))
 
 
 @login_required

@@ -1,0 +1,111 @@
+"""The participant's current step, as one device sees it and as it is pushed to a whole hall at once.
+
+When the facilitator moves to the next step, the step is rendered once for the dialogue (reflection, plenary,
+the end) or once per table (the table step shows that table's notes), and the HTML travels in the push. A
+hall of 2,500 phones then changes step without 2,500 page requests. What only one device may see (its own
+notes and votes) is empty at the start of a step, so the shared HTML is exactly what the device would have
+fetched; a device whose page is in another language than the push fetches its own.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tillit.dialogue import selectors
+from tillit.dialogue.forms import NoteForm, SummaryForm
+from tillit.dialogue.models import Dialogue, Participant, Statement, Step, Table, TableSummary, Vote
+
+STEP_TEMPLATE = "dialogue/participate.html#step"
+# In a large hall no one can vote on every table's points: each table gets its own selection of this many.
+PLENARY_BATCH = 20
+
+
+def statements_for(dialogue: Dialogue, table: Table | None) -> tuple[list[Statement], int]:
+    """The statements a table votes on, and how many there are in all. Up to PLENARY_BATCH everyone sees
+    all; beyond that each table sees the next PLENARY_BATCH after the previous table's, so that the votes
+    spread over every statement."""
+    statements = list(
+        dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
+    )
+    total = len(statements)
+    if total <= PLENARY_BATCH:
+        return statements, total
+    start = ((table.number - 1) * PLENARY_BATCH if table else 0) % total
+    return [statements[(start + k) % total] for k in range(PLENARY_BATCH)], total
+
+
+def step_context(
+    dialogue: Dialogue,
+    *,
+    table: Table | None,
+    participant: Participant | None = None,
+    table_notes: list[Any] | None = None,
+    **forms: Any,
+) -> dict[str, Any]:
+    """What the step partial needs; without a participant, what every device at ``table`` shares."""
+    step = dialogue.current_step
+    context: dict[str, Any] = {
+        "dialogue": dialogue,
+        "participant": participant,
+        "table": table,
+        "step": step,
+        "step_count": dialogue.steps.count() if step else 0,
+        "tables": list(dialogue.tables.order_by("number")) if dialogue.table_mode == "named" else [],
+        **forms,
+    }
+    if step is None:
+        return context
+    if step.kind == Step.Kind.REFLECTION:
+        context["my_notes"] = (
+            participant.notes.filter(step=step).order_by("created_at") if participant else []
+        )
+        context.setdefault("note_form", NoteForm())
+    elif step.kind == Step.Kind.TABLE and table is not None:
+        summary = TableSummary.objects.filter(table=table, step=step).first()
+        context["table_notes"] = (
+            table_notes if table_notes is not None else list(selectors.notes_for_table(table))
+        )
+        context["summary"] = summary
+        context.setdefault(
+            "summary_form",
+            SummaryForm(
+                initial={
+                    "text": summary.text if summary else "",
+                    "agreed": summary.agreed if summary else False,
+                }
+            ),
+        )
+    elif step.kind == Step.Kind.PLENARY:
+        statements, total = statements_for(dialogue, table)
+        context["statement_total"] = total
+        mine = (
+            dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
+            if participant
+            else {}
+        )
+        context["statements"] = [(statement, mine.get(statement.pk)) for statement in statements]
+    return context
+
+
+def step_pushes(dialogue_id: int) -> Iterator[tuple[Table | None, dict[str, Any]]]:
+    """The step as every device should now show it: (None, data) for devices without a table, and for the
+    table step and the plenary (table, data) for each table. Rendered in the default language."""
+    dialogue = Dialogue.objects.select_related("current_step").get(pk=dialogue_id)
+    step = dialogue.current_step
+    with translation.override(settings.LANGUAGE_CODE):
+        base = {"step": step.pk if step else None, "status": dialogue.status, "lang": settings.LANGUAGE_CODE}
+        per_table = step is not None and step.kind in (Step.Kind.TABLE, Step.Kind.PLENARY)
+        shared = render_to_string(STEP_TEMPLATE, step_context(dialogue, table=None))
+        yield None, {**base, "per_table": per_table, "html": shared}
+        if step is not None and per_table:
+            notes: dict[int | None, list[Any]] = defaultdict(list)
+            if step.kind == Step.Kind.TABLE:
+                for note in selectors.notes_for_dialogue_tables(dialogue):
+                    notes[note.participant.table_id].append(note)
+            for table in dialogue.tables.order_by("number"):
+                context = step_context(dialogue, table=table, table_notes=notes.get(table.pk, []))
+                yield table, {**base, "html": render_to_string(STEP_TEMPLATE, context)}
