@@ -13,8 +13,8 @@ DATABASE_URL names and Redis database 15 (both emptied first). The facilitator l
 from the Norrköping template with automatic tables of 8 and opens it; the big screen is shown. Participants
 arrive over --join-seconds: each opens the join link, joins, and holds the page's live connection
 (server-sent events) for the whole session. The facilitator then runs the three steps, --step-seconds each:
-everyone writes one or two notes within the first 60 seconds; one person per table writes the table's
-summary and marks it agreed; everyone votes on three statements. A phone does what the page's script does:
+everyone writes one or two notes within the first 60 seconds; within the first two minutes one person per
+table writes the table's summary and marks it agreed, and everyone votes on three statements. A phone does what the page's script does:
 it shows a new step from the push, and fetches its page part again only on a table event. At the end the
 facilitator downloads the results (CSV) and every note that was accepted is looked for in it.
 
@@ -53,7 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "var" / "bench-dialogue"
 EMAIL = "fia.facilitator@bench.invalid"
 PASSWORD = "bench-dialogue-facilitator"  # noqa: S105 (a throwaway account in a throwaway database)
-NOTE_WINDOW = 60.0  # everyone submits within the first minute of a step
+NOTE_WINDOW = 60.0  # everyone writes their notes within the first minute of the step
+LONG_WINDOW = 120.0  # summaries and votes come within the first two minutes of theirs
 PHRASES = [
     "Delaktighet i besluten",
     "Vi har blivit mer delaktiga",
@@ -121,6 +122,7 @@ class Session:
     writers: dict[str, int] = field(default_factory=dict)  # table id -> the participant who writes
     joined: int = 0
     window: float = NOTE_WINDOW
+    long_window: float = LONG_WINDOW
 
 
 async def sse_events(response: aiohttp.ClientResponse) -> Any:
@@ -176,10 +178,10 @@ class Phone:
     def htmx(self) -> dict[str, str]:
         return {"HX-Request": "true", "X-CSRFToken": self.csrf}
 
-    async def post(self, data: dict[str, str]) -> tuple[int, str]:
+    async def post(self, data: dict[str, str], part: str = "step") -> tuple[int, str]:
         begun = time.perf_counter()
         status, text = await self.request(
-            "POST", f"/d/{self.session.code}/delta/?part=step", data=data, headers=self.htmx()
+            "POST", f"/d/{self.session.code}/delta/?part={part}", data=data, headers=self.htmx()
         )
         self.figures.submit_ms.append((time.perf_counter() - begun) * 1000)
         return status, text
@@ -288,7 +290,7 @@ class Phone:
     async def summarise(self) -> None:
         if self.session.writers.get(self.table) != self.number:
             return
-        await asyncio.sleep(random.uniform(self.session.window / 6, self.session.window * 5 / 6))
+        await asyncio.sleep(random.uniform(10, self.session.long_window - 10))
         points = "\n".join(random.sample(PHRASES, 3))
         status, _html = await self.post({"action": "summary", "text": points, "agreed": "on"})
         if status != 200:
@@ -297,9 +299,11 @@ class Phone:
     async def vote(self) -> None:
         statements = STATEMENT.findall(self.html)
         for statement in random.sample(statements, min(3, len(statements))):
-            await asyncio.sleep(random.uniform(0, self.session.window / 3))
+            await asyncio.sleep(random.uniform(0, self.session.long_window / 3))
             value = random.choice(("1", "1", "-1", "0"))
-            status, _html = await self.post({"action": "vote", "statement": statement, "value": value})
+            status, _html = await self.post(
+                {"action": "vote", "statement": statement, "value": value}, part="statement"
+            )
             if status == 200:
                 self.figures.votes_accepted.append(time.perf_counter())
             else:
@@ -389,14 +393,17 @@ class Facilitator:
             if counts:
                 self.figures.screen.append((time.perf_counter(), int(counts.group(1)), int(counts.group(2))))
 
-        async with self.http.get(
-            f"/dialog/{self.session.pk}/handelser/", headers={"Accept": "text/event-stream"}
-        ) as response:
-            async for event, _data, _id in sse_events(response):
-                if event in {"notes", "results", "step"} and pending is None:
-                    pending = asyncio.create_task(fetch())
-                if self.session.finished.is_set():
-                    break
+        while not self.session.finished.is_set():
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with self.http.get(
+                    f"/dialog/{self.session.pk}/handelser/",
+                    headers={"Accept": "text/event-stream"},
+                    timeout=aiohttp.ClientTimeout(total=None),
+                ) as response:
+                    async for event, _data, _id in sse_events(response):
+                        if event in {"notes", "results", "step"} and pending is None:
+                            pending = asyncio.create_task(fetch())
+            await asyncio.sleep(1)
 
     async def results_csv(self) -> str:
         async with self.http.get(f"/dialog/{self.session.pk}/resultat.csv") as response:
@@ -448,7 +455,6 @@ class Server:
         if self.processes > 1:
             self.env["DATABASE_URL"] = self.fresh_postgres(database_url)
             self.env["REDIS_URL"] = self.fresh_redis(redis_url)
-            self.env["DATABASE_CONN_MAX_AGE"] = "60"
             self.backend = "postgresql+redis"
         else:
             self.env.pop("DATABASE_URL", None)
@@ -548,7 +554,11 @@ class Server:
 
 async def run(args: argparse.Namespace, base: str, server: Server | None) -> dict[str, Any]:
     # People write within the first minute of a step, or within the first three quarters of a shorter one.
-    session = Session(base=base, window=min(NOTE_WINDOW, args.step_seconds * 0.75))
+    session = Session(
+        base=base,
+        window=min(NOTE_WINDOW, args.step_seconds * 0.75),
+        long_window=min(LONG_WINDOW, args.step_seconds * 0.75),
+    )
     figures = Figures()
     facilitator = Facilitator(session, figures, args.email, args.password)
     await facilitator.create()
@@ -629,7 +639,7 @@ def main() -> None:
     parser.add_argument("--url", help="drive this running Tillit instead of starting one")
     parser.add_argument("--email", default=EMAIL, help="a facilitator's login (with --url)")
     parser.add_argument("--password", default=PASSWORD)
-    parser.add_argument("--join-seconds", type=float, default=60, help="people arrive over this long")
+    parser.add_argument("--join-seconds", type=float, default=120, help="people arrive over this long")
     parser.add_argument(
         "--step-seconds", type=float, default=180, help="how long each of the three steps runs"
     )

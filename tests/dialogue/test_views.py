@@ -167,3 +167,28 @@ def test_results_and_exports(client, running):
     assert "Delaktighet" in csv_text and "'=SUMMA(A1)" in csv_text
     xlsx = client.get(reverse("dialogue:export", args=[dialogue.pk, "xlsx"]))
     assert xlsx.content[:2] == b"PK"
+
+
+def test_a_vote_redraws_only_its_card_and_a_late_vote_is_explained(client, running):
+    actor, dialogue = running
+    join(client, dialogue, dialogue.tables.first())
+    me = dialogue.participants.get()
+    for _ in range(2):
+        dialogue = services.dialogue_advance(actor=actor, dialogue=dialogue)
+    services.summary_save(participant=me, text="Tid\nUthållighet")
+    dialogue = services.dialogue_advance(actor=actor, dialogue=dialogue)
+    statement = dialogue.statements.get(text="Tid")
+    url = reverse("dialogue:participate", args=[dialogue.join_code]) + "?part=statement"
+    data = {"action": "vote", "statement": statement.pk, "value": -1}
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    card = response.content.decode()
+    assert response.status_code == 200
+    assert card.startswith('<li class="statement card"') and "Uthållighet" not in card
+    assert 'id="vote-%d-disagree" class="button button--vote is-chosen"' % statement.pk in card
+    services.dialogue_advance(actor=actor, dialogue=dialogue)
+    response = client.post(url, {**data, "value": 1}, headers={"HX-Request": "true"})
+    card = response.content.decode()
+    assert response.status_code == 400 and "steget är slut" in card
+    # The card still shows the vote that counts.
+    assert 'id="vote-%d-disagree" class="button button--vote is-chosen"' % statement.pk in card
+    assert statement.votes.get().value == -1

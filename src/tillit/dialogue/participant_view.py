@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -20,17 +21,21 @@ from tillit.dialogue.forms import NoteForm, SummaryForm
 from tillit.dialogue.models import Dialogue, Participant, Statement, Step, Table, TableSummary, Vote
 
 STEP_TEMPLATE = "dialogue/participate.html#step"
+STATEMENT_TEMPLATE = "dialogue/_statement.html"
 # In a large hall no one can vote on every table's points: each table gets its own selection of this many.
 PLENARY_BATCH = 20
 
 
-def statements_for(dialogue: Dialogue, table: Table | None) -> tuple[list[Statement], int]:
+def statements_for(
+    dialogue: Dialogue, table: Table | None, statements: list[Statement] | None = None
+) -> tuple[list[Statement], int]:
     """The statements a table votes on, and how many there are in all. Up to PLENARY_BATCH everyone sees
     all; beyond that each table sees the next PLENARY_BATCH after the previous table's, so that the votes
     spread over every statement."""
-    statements = list(
-        dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
-    )
+    if statements is None:
+        statements = list(
+            dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
+        )
     total = len(statements)
     if total <= PLENARY_BATCH:
         return statements, total
@@ -38,12 +43,27 @@ def statements_for(dialogue: Dialogue, table: Table | None) -> tuple[list[Statem
     return [statements[(start + k) % total] for k in range(PLENARY_BATCH)], total
 
 
+def statement_card(
+    dialogue: Dialogue,
+    statement: Statement,
+    mine: int | None,
+    *,
+    request: HttpRequest | None = None,
+    error: str = "",
+) -> str:
+    context = {"dialogue": dialogue, "statement": statement, "mine": mine, "vote_error": error}
+    return render_to_string(STATEMENT_TEMPLATE, context, request=request)
+
+
 def step_context(
     dialogue: Dialogue,
     *,
     table: Table | None,
     participant: Participant | None = None,
+    request: HttpRequest | None = None,
     table_notes: list[Any] | None = None,
+    statements: list[Statement] | None = None,
+    cards: dict[int, str] | None = None,
     **forms: Any,
 ) -> dict[str, Any]:
     """What the step partial needs; without a participant, what every device at ``table`` shares."""
@@ -80,14 +100,20 @@ def step_context(
             ),
         )
     elif step.kind == Step.Kind.PLENARY:
-        statements, total = statements_for(dialogue, table)
-        context["statement_total"] = total
-        mine = (
-            dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
-            if participant
-            else {}
-        )
-        context["statements"] = [(statement, mine.get(statement.pk)) for statement in statements]
+        shown, context["statement_total"] = statements_for(dialogue, table, statements)
+        if participant is not None:
+            mine = dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
+            context["statement_cards"] = [
+                statement_card(dialogue, statement, mine.get(statement.pk), request=request)
+                for statement in shown
+            ]
+        else:
+            # Pushed to a hall: each card is rendered once, however many tables see it.
+            cards = {} if cards is None else cards
+            for statement in shown:
+                if statement.pk not in cards:
+                    cards[statement.pk] = statement_card(dialogue, statement, None)
+            context["statement_cards"] = [cards[statement.pk] for statement in shown]
     return context
 
 
@@ -103,9 +129,21 @@ def step_pushes(dialogue_id: int) -> Iterator[tuple[Table | None, dict[str, Any]
         yield None, {**base, "per_table": per_table, "html": shared}
         if step is not None and per_table:
             notes: dict[int | None, list[Any]] = defaultdict(list)
+            statements: list[Statement] | None = None
+            cards: dict[int, str] = {}
             if step.kind == Step.Kind.TABLE:
                 for note in selectors.notes_for_dialogue_tables(dialogue):
                     notes[note.participant.table_id].append(note)
+            else:
+                statements = list(
+                    dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
+                )
             for table in dialogue.tables.order_by("number"):
-                context = step_context(dialogue, table=table, table_notes=notes.get(table.pk, []))
+                context = step_context(
+                    dialogue,
+                    table=table,
+                    table_notes=notes.get(table.pk, []),
+                    statements=statements,
+                    cards=cards,
+                )
                 yield table, {**base, "html": render_to_string(STEP_TEMPLATE, context)}

@@ -14,8 +14,8 @@ from tillit.core.forms import run_service
 from tillit.core.live import last_event_ids, sse_response
 from tillit.dialogue import live, results, selectors, services
 from tillit.dialogue.forms import DialogueCreateForm, JoinCodeForm, JoinForm, NoteForm, StepForm, SummaryForm
-from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table
-from tillit.dialogue.participant_view import step_context
+from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, Vote
+from tillit.dialogue.participant_view import statement_card, step_context
 from tillit.dialogue.templates_data import TEMPLATES
 from tillit.organisation.models import Membership
 
@@ -208,7 +208,9 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         raise PermissionDenied
     table = dialogue.tables.filter(number=request.GET.get("bord") or 0).first()
-    form = JoinForm(request.POST or None, dialogue=dialogue, initial={"table": table})
+    form = JoinForm(
+        request.POST if request.method == "POST" else None, dialogue=dialogue, initial={"table": table}
+    )
     if request.method == "POST" and form.is_valid():
         result = run_service(
             form,
@@ -273,14 +275,10 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
                 status = 400
                 forms["summary_form"] = summary_form
         elif action == "vote":
-            statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
-            try:
-                services.vote_cast(
-                    participant=participant, statement=statement, value=int(request.POST.get("value", ""))
-                )
-            except (ValidationError, ValueError) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-                status = 400
+            card, failed = _vote(request, dialogue, participant)
+            if card is not None:
+                return card
+            status = 400 if failed else 200
         elif action == "table":
             table = get_object_or_404(Table, pk=request.POST.get("table"), dialogue=dialogue)
             services.participant_choose_table(participant=participant, table=table)
@@ -294,8 +292,37 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
         # Read before the page's data, so that the live stream replays whatever happens in between.
         context["last_event_ids"] = last_event_ids(live.participant_channels(dialogue, participant))
     dialogue.refresh_from_db()
-    context.update(step_context(dialogue, table=participant.table, participant=participant, **forms))
+    context.update(
+        step_context(dialogue, table=participant.table, participant=participant, request=request, **forms)
+    )
     return render(request, _partial(request, "dialogue/participate.html", "step"), context, status=status)
+
+
+def _vote(
+    request: HttpRequest, dialogue: Dialogue, participant: Participant
+) -> tuple[HttpResponse | None, bool]:
+    """Casts the vote; returns the response, if any, and whether the vote failed. With htmx only the card
+    voted on is redrawn, since a hall votes thousands of times a minute; otherwise an error waits as a
+    message for the redrawn page."""
+    statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
+    error_text, mine = "", None
+    try:
+        value = int(request.POST.get("value", ""))
+        mine = services.vote_cast(participant=participant, statement=statement, value=value).value
+    except (ValidationError, ValueError) as error:
+        error_text = " ".join(getattr(error, "messages", [str(error)]))
+    if getattr(request, "htmx", False) and request.GET.get("part") == "statement":
+        if error_text:
+            mine = (
+                Vote.objects.filter(statement=statement, participant=participant)
+                .values_list("value", flat=True)
+                .first()
+            )
+        card = statement_card(dialogue, statement, mine, request=request, error=error_text)
+        return HttpResponse(card, status=400 if error_text else 200), bool(error_text)
+    if error_text:
+        messages.error(request, error_text)
+    return None, bool(error_text)
 
 
 def participant_events(request: HttpRequest, code: str) -> HttpResponseBase:
