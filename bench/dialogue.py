@@ -96,6 +96,7 @@ def rounded(value: float | None, digits: int = 1) -> float | None:
 class Figures:
     requests: int = 0
     submit_ms: list[float] = field(default_factory=list)
+    submit_ms_by_action: dict[str, list[float]] = field(default_factory=dict)
     push_ms: list[float] = field(default_factory=list)
     notes_sent: dict[str, float] = field(default_factory=dict)  # text -> when it was accepted
     notes_failed: list[str] = field(default_factory=list)
@@ -183,7 +184,9 @@ class Phone:
         status, text = await self.request(
             "POST", f"/d/{self.session.code}/delta/?part={part}", data=data, headers=self.htmx()
         )
-        self.figures.submit_ms.append((time.perf_counter() - begun) * 1000)
+        took = (time.perf_counter() - begun) * 1000
+        self.figures.submit_ms.append(took)
+        self.figures.submit_ms_by_action.setdefault(data["action"], []).append(took)
         return status, text
 
     async def run(self, arrival: float) -> None:
@@ -620,7 +623,12 @@ async def run(args: argparse.Namespace, base: str, server: Server | None) -> dic
         "requests_per_participant_minute": round(figures.requests / participant_minutes, 3)
         if participant_minutes
         else None,
+        "submit_ms_p95_by_action": {
+            action: rounded(percentile(values, 0.95))
+            for action, values in figures.submit_ms_by_action.items()
+        },
         "server_cpu_s": rounded(cpu),
+        "client_cpu_s": round(time.process_time(), 1),
         "server_peak_rss_mb": rounded(peak_rss) if server else None,
         "reconnects": figures.reconnects,
         "errors": figures.errors,

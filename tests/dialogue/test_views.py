@@ -184,11 +184,11 @@ def test_a_vote_redraws_only_its_card_and_a_late_vote_is_explained(client, runni
     card = response.content.decode()
     assert response.status_code == 200
     assert card.startswith('<li class="statement card"') and "Uthållighet" not in card
-    assert 'id="vote-%d-disagree" class="button button--vote is-chosen"' % statement.pk in card
+    assert f'id="vote-{statement.pk}-disagree" class="button button--vote is-chosen"' in card
     services.dialogue_advance(actor=actor, dialogue=dialogue)
     response = client.post(url, {**data, "value": 1}, headers={"HX-Request": "true"})
     card = response.content.decode()
     assert response.status_code == 400 and "steget är slut" in card
     # The card still shows the vote that counts.
-    assert 'id="vote-%d-disagree" class="button button--vote is-chosen"' % statement.pk in card
+    assert f'id="vote-{statement.pk}-disagree" class="button button--vote is-chosen"' in card
     assert statement.votes.get().value == -1
