@@ -40,6 +40,9 @@ DEFAULT_BACKLOG = 100
 DEFAULT_HEARTBEAT_SECONDS = 15.0
 # A device this many events behind is dropped; it reconnects and catches up from the backlog.
 MAX_PENDING = 1000
+# Redis connections per process: each channel subscription holds one (a hall has hundreds of tables), and
+# backlog reads borrow one briefly; beyond this, connecting phones wait instead of failing.
+ASYNC_POOL_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -362,13 +365,18 @@ class RedisBroker(Broker):
     def _async_client(self) -> "redis.asyncio.Redis":
         loop = asyncio.get_running_loop()
         if loop not in self._clients:
-            self._clients[loop] = redis.asyncio.Redis.from_url(
+            # A hall of phones connecting at once waits for one of a few connections instead of failing
+            # with "Too many connections" (the default pool is not blocking).
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
                 self.url,
+                max_connections=ASYNC_POOL_SIZE,
+                timeout=self.connect_timeout * 4,
                 socket_connect_timeout=self.connect_timeout,
                 socket_keepalive=True,
                 retry=Retry(NoBackoff(), 0),
                 client_name=f"{self.prefix}subscriber",  # to tell these apart in CLIENT LIST
             )
+            self._clients[loop] = redis.asyncio.Redis(connection_pool=pool)
         return self._clients[loop]
 
     async def attach(self, subscription: Subscription) -> tuple[list[LiveEvent], int]:
