@@ -1,4 +1,3 @@
-import hashlib
 import secrets
 from typing import Any, ClassVar
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.fields import FreeCharField
+from tillit.core.tokens import hash_token
 
 
 class UserManager(BaseUserManager["User"]):
@@ -74,10 +74,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return reverse("organisation:person", args=[self.pk])
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -117,11 +113,11 @@ class Invitation(models.Model):
     @staticmethod
     def new_token() -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
-        return token, _hash(token)
+        return token, hash_token(token)
 
     @staticmethod
     def hash_token(token: str) -> str:
-        return _hash(token)
+        return hash_token(token)
 
     @property
     def is_open(self) -> bool:
@@ -150,8 +146,8 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> tuple[str, str]:
         key = "tlt_" + secrets.token_urlsafe(32)
-        return key, _hash(key)
+        return key, hash_token(key)
 
     @staticmethod
     def hash_key(key: str) -> str:
-        return _hash(key)
+        return hash_token(key)

@@ -33,9 +33,7 @@ def statements_for(
     all; beyond that each table sees the next PLENARY_BATCH after the previous table's, so that the votes
     spread over every statement."""
     if statements is None:
-        statements = list(
-            dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
-        )
+        statements = list(selectors.visible_statements(dialogue))
     total = len(statements)
     if total <= PLENARY_BATCH:
         return statements, total
@@ -135,9 +133,7 @@ def step_pushes(dialogue_id: int) -> Iterator[tuple[Table | None, dict[str, Any]
                 for note in selectors.notes_for_dialogue_tables(dialogue):
                     notes[note.participant.table_id].append(note)
             else:
-                statements = list(
-                    dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
-                )
+                statements = list(selectors.visible_statements(dialogue))
             for table in dialogue.tables.order_by("number"):
                 context = step_context(
                     dialogue,

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from tillit.core.tokens import hash_token
 from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Table, TableSummary
-from tillit.dialogue.services import hash_token
 
 PARTICIPANT_COOKIE = "tillit_dialog_{}"
 
@@ -74,6 +74,11 @@ def notes_for_dialogue_tables(dialogue: Dialogue) -> QuerySet[Note]:
         .select_related("participant", "step")
         .order_by("step__order", "participant__number", "created_at")
     )
+
+
+def visible_statements(dialogue: Dialogue) -> QuerySet[Statement]:
+    """The agreement round's statements in the order they are put to the large group."""
+    return dialogue.statements.filter(hidden=False).select_related("table").order_by("order", "pk")
 
 
 def statements_with_votes(dialogue: Dialogue, *, include_hidden: bool = False) -> QuerySet[Statement]:

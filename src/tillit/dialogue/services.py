@@ -1,6 +1,5 @@
 """Every change to a dialogue goes through here: checked, in a transaction, then pushed live to every device."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.core.history import label_actions, record, save_and_record
+from tillit.core.tokens import hash_token
 from tillit.dialogue import live
 from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, TableSummary, Vote
 from tillit.dialogue.templates_data import TEMPLATES
@@ -29,10 +29,6 @@ label_actions(
 
 DIALOGUE_FIELDS = ("title", "audience", "team", "unit", "anonymous", "table_mode", "table_size")
 Status = Dialogue.Status
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
