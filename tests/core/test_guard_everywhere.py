@@ -26,6 +26,8 @@ NOT_FREE_TEXT = {
     ("organisation", "Team", "slug"),
     ("dialogue", "Dialogue", "join_code"),
     ("dialogue", "Participant", "token_hash"),
+    # A theme's key: the word key of a guarded note's word, or that key with a number.
+    ("dialogue", "ThemeEdit", "theme"),
 }
 
 

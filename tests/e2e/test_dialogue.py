@@ -115,6 +115,22 @@ def test_a_dialogue_at_two_tables_through_all_three_steps(
     console_action(page, "advance")
     visit(page, f"/dialog/{dialogue.pk}/resultat/")
     expect(page.locator("main")).to_contain_text("Förberedelse och reflektion")
+
+    # The facilitator names the first theme in the hall's own words and carries a statement onward.
+    first_theme = page.locator(".theme").first
+    first_theme.locator("summary", has_text="Byt namn").click()
+    assert_accessible(page)
+    first_theme.get_by_label("Nytt namn").fill("Delaktighet i vardagen")
+    click_through(page, first_theme.locator("button", has_text="Spara namnet"))
+    expect(page.locator(".theme h3").first).to_have_text("Delaktighet i vardagen")
+    row = page.locator("tr", has_text="Uthållighet")
+    row.locator("summary").click()
+    row.locator("textarea[name=onward]").fill("Tas upp på nästa APT")
+    click_through(page, row.locator("button", has_text="Spara"))
+    expect(page.locator("tr", has_text="Uthållighet")).to_contain_text("Tas upp på nästa APT")
+    click_through(page, page.locator("main a", has_text="Rapport för utskrift"))
+    expect(page.locator("main")).to_contain_text("Delaktighet i vardagen")
+    expect(page.locator("main")).to_contain_text("Tas upp på nästa APT")
     phones[0].reload()
     expect(phones[0].locator("main h1")).to_contain_text("Tack")
     assert_accessible(phones[0])

@@ -1,10 +1,12 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.forms import TillitForm
-from tillit.dialogue.models import JOIN_CODE_LENGTH, Dialogue, Table
+from tillit.dialogue.analysis.themes import Theme
+from tillit.dialogue.models import JOIN_CODE_LENGTH, Dialogue, Table, ThemeEdit
 from tillit.dialogue.templates_data import TEMPLATES
 from tillit.organisation.models import Team, Unit
 
@@ -104,3 +106,47 @@ class SummaryForm(TillitForm):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     agreed = forms.BooleanField(label=_("We agree on this"), required=False)
+
+
+class ThemeEditForm(TillitForm):
+    """Rename, merge or split themes: which themes and notes there are to choose from is the page's."""
+
+    action = forms.ChoiceField(choices=ThemeEdit.Action.choices, widget=forms.HiddenInput)
+    theme = forms.CharField(required=False, widget=forms.HiddenInput)
+    themes = forms.MultipleChoiceField(
+        label=_("Themes to merge"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.TypedMultipleChoiceField(
+        label=_("Notes for the new theme"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, themes: Sequence[Theme] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(theme.key, theme.name) for theme in themes]  # type: ignore[attr-defined]
+        self.fields["notes"].choices = [  # type: ignore[attr-defined]
+            (c.id, c.text) for theme in themes for c in theme.contributions
+        ]
+
+    @property
+    def chosen_themes(self) -> list[str]:
+        """The themes ticked when the form came back, so that the page shows them ticked again."""
+        return self.data.getlist("themes") if hasattr(self.data, "getlist") else []
+
+    @property
+    def chosen_notes(self) -> list[str]:
+        return self.data.getlist("notes") if hasattr(self.data, "getlist") else []
+
+    @property
+    def error_list(self) -> list[str]:
+        return [str(message) for errors in self.errors.values() for message in errors]
+
+
+class OnwardForm(TillitForm):
+    onward = forms.CharField(
+        label=_("What happens next"),
+        help_text=_("For example: the team prepares a proposal for the workplace meeting on 3 December."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -125,6 +125,10 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.get_kind_display()}"
 
+    @property
+    def minutes(self) -> int:
+        return int(self.duration.total_seconds() // 60)
+
 
 class Table(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="tables")
@@ -225,6 +229,12 @@ class Statement(models.Model):
     text = FreeTextField(_("statement"), max_length=500)
     order = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(default=False)
+    # Carried onward: what is to happen with the statement after the dialogue, said by whoever runs it.
+    onward = FreeTextField(_("what happens next"), max_length=1000, blank=True)
+    onward_at = models.DateTimeField(null=True, blank=True)
+    onward_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("statement")
@@ -252,3 +262,36 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant}: {self.get_value_display()}"
+
+
+class ThemeEdit(models.Model):
+    """A facilitator's change to the automatic themes: rename, merge or split.
+
+    The themes themselves are never stored: they are computed from the visible notes, and the edits are
+    replayed on them in order. An edit whose themes or notes no longer exist (a note was hidden and the
+    grouping changed) is skipped, and the results page says how many were.
+    """
+
+    class Action(models.TextChoices):
+        RENAME = "rename", _("Renamed")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="theme_edits")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    theme = models.CharField(max_length=200, blank=True)
+    themes = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    name = FreeCharField(_("name"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("theme change")
+        verbose_name_plural = _("theme changes")
+        ordering = ["dialogue", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.name or self.theme}"

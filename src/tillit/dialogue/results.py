@@ -2,6 +2,8 @@
 
 import csv
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -10,35 +12,77 @@ from django.db.models import Count, F, Max
 from django.http import HttpResponse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tillit.dialogue import selectors
+from tillit.dialogue.analysis import themes as theme_edits
 from tillit.dialogue.analysis.opinion_groups import (
     VoteMatrix,
     compute_opinion_groups,
     consensus_statements,
     divisive_statements,
 )
-from tillit.dialogue.analysis.words import WordCount, word_cloud_svg, word_frequencies
-from tillit.dialogue.models import Dialogue, Note, Step, TableSummary, Vote
+from tillit.dialogue.analysis.themes import Analysis, Contribution, Theme, analyse
+from tillit.dialogue.analysis.words import WordCount, word_cloud_svg
+from tillit.dialogue.models import Dialogue, Note, Step, TableSummary, ThemeEdit, Vote
 
 # Opinion groups need enough people to mean something, and are never shown for fewer.
 MIN_VOTERS_FOR_GROUPS = 12
 BIG_SCREEN_SUMMARIES = 12
 BIG_SCREEN_STATEMENTS = 10
+WORDS = 40
 
 
-def _words(dialogue: Dialogue) -> list[WordCount]:
-    """Word frequencies over the visible notes, cached until a note is added or hidden."""
+def _analysis(dialogue: Dialogue) -> Analysis:
+    """Word frequencies and automatic themes of the visible notes, cached until a note is added or hidden."""
     notes = Note.objects.filter(step__dialogue=dialogue, hidden=False)
     stamp = notes.aggregate(n=Count("id"), last=Max("id"))
     hidden = Note.objects.filter(step__dialogue=dialogue, hidden=True).count()
-    key = f"dialogue:{dialogue.pk}:words:{stamp['n']}:{stamp['last']}:{hidden}"
-    words: list[WordCount] | None = cache.get(key)
-    if words is None:
-        words = word_frequencies(notes.values_list("text", flat=True), limit=40)
-        cache.set(key, words, 600)
-    return words
+    key = f"dialogue:{dialogue.pk}:analysis:{stamp['n']}:{stamp['last']}:{hidden}:{get_language()}"
+    analysis: Analysis | None = cache.get(key)
+    if analysis is None:
+        contributions = [
+            Contribution(id=pk, text=text, table=table)
+            for pk, text, table in notes.order_by("pk").values_list("pk", "text", "participant__table_id")
+        ]
+        analysis = analyse(contributions, limit=WORDS, other_name=_("Other"))
+        cache.set(key, analysis, 600)
+    return analysis
+
+
+def _words(dialogue: Dialogue) -> list[WordCount]:
+    return list(_analysis(dialogue).words)
+
+
+@dataclass(frozen=True)
+class Themes:
+    """The themes as the facilitator left them: the automatic grouping with their edits replayed."""
+
+    themes: list[Theme]
+    edits: list[ThemeEdit]
+    skipped: int
+
+
+def apply_edit(themes: Sequence[Theme], edit: ThemeEdit) -> list[Theme]:
+    """One stored edit applied to the themes; ThemeEditError when its themes or notes are gone."""
+    if edit.action == ThemeEdit.Action.RENAME:
+        return theme_edits.rename(themes, edit.theme, edit.name)
+    if edit.action == ThemeEdit.Action.MERGE:
+        return theme_edits.merge(themes, edit.themes, edit.name or None)
+    return theme_edits.split(themes, edit.theme, edit.notes, edit.name or None)
+
+
+def themes_for(dialogue: Dialogue) -> Themes:
+    themes = list(_analysis(dialogue).themes)
+    edits = list(dialogue.theme_edits.select_related("created_by"))
+    skipped = 0
+    for edit in edits:
+        try:
+            themes = apply_edit(themes, edit)
+        except theme_edits.ThemeEditError:
+            skipped += 1
+    return Themes(themes=themes, edits=edits, skipped=skipped)
 
 
 def _reflection_is_over(dialogue: Dialogue) -> bool:
@@ -118,54 +162,73 @@ def agreement(dialogue: Dialogue) -> dict[str, Any]:
 
 
 def full_results(dialogue: Dialogue) -> dict[str, Any]:
-    words = _words(dialogue)
+    analysis = _analysis(dialogue)
+    words = list(analysis.words)
     return {
         "notes": selectors.all_notes(dialogue).filter(hidden=False),
         "summaries": selectors.summaries_for(dialogue),
         "words": words,
         "word_cloud": mark_safe(word_cloud_svg(words, label=_("Word cloud"))) if words else "",  # noqa: S308
-        "statements": selectors.statements_with_votes(dialogue),
+        "themes": themes_for(dialogue),
+        "statements": selectors.statements_with_votes(dialogue).select_related("onward_by"),
         "agreement": agreement(dialogue),
         "participant_count": dialogue.participants.count(),
     }
 
 
 def _rows(dialogue: Dialogue) -> list[list[Any]]:
-    header = [
-        _("Kind"),
-        _("Step"),
-        _("Table"),
-        _("Participant"),
-        _("Text"),
-        _("Agree"),
-        _("Disagree"),
-        _("Pass"),
-    ]
-    rows: list[list[Any]] = [header]
+    """Every contribution, summary, theme, statement and word, one row each, for CSV and Excel."""
+    themes = themes_for(dialogue).themes
+    theme_of = {c.id: theme.name for theme in themes for c in theme.contributions}
+    headers = {
+        "kind": _("Kind"),
+        "step": _("Step"),
+        "table": _("Table"),
+        "participant": _("Participant"),
+        "text": _("Text"),
+        "theme": _("Theme"),
+        "count": _("Count"),
+        "tables": _("Tables"),
+        "agree": _("Agree"),
+        "disagree": _("Disagree"),
+        "passed": _("Pass"),
+        "onward": _("What happens next"),
+    }
+
+    def row(kind: str, text: str, **cells: Any) -> list[Any]:
+        return [{"kind": kind, "text": text, **cells}.get(column, "") for column in headers]
+
+    rows: list[list[Any]] = [list(headers.values())]
     for note in selectors.all_notes(dialogue).filter(hidden=False):
-        table = note.participant.table.name if note.participant.table else ""
-        rows.append([_("Note"), note.step.order, table, note.participant.display_name, note.text, "", "", ""])
+        rows.append(
+            row(
+                _("Note"),
+                note.text,
+                step=note.step.order,
+                table=note.participant.table.name if note.participant.table else "",
+                participant=note.participant.display_name,
+                theme=theme_of.get(note.pk, ""),
+            )
+        )
     summary: TableSummary
     for summary in selectors.summaries_for(dialogue):
-        rows.append(
-            [_("Table summary"), summary.step.order, summary.table.name, "", summary.text, "", "", ""]
-        )
+        rows.append(row(_("Table summary"), summary.text, step=summary.step.order, table=summary.table.name))
+    for theme in themes:
+        rows.append(row(_("Theme"), theme.name, theme=theme.name, count=theme.notes, tables=theme.tables))
     for statement in selectors.statements_with_votes(dialogue):
-        table = statement.table.name if statement.table else ""
         rows.append(
-            [
+            row(
                 _("Statement"),
-                "",
-                table,
-                "",
                 statement.text,
-                getattr(statement, "agree", 0),
-                getattr(statement, "disagree", 0),
-                getattr(statement, "passed", 0),
-            ]
+                table=statement.table.name if statement.table else "",
+                agree=getattr(statement, "agree", 0),
+                disagree=getattr(statement, "disagree", 0),
+                passed=getattr(statement, "passed", 0),
+                onward=statement.onward,
+            )
         )
     for word in _words(dialogue):
-        rows.append([_("Word"), "", "", "", word.word, word.count, "", ""])
+        rows.append(row(_("Word"), word.word, count=word.count))
     return rows
 
 

@@ -13,8 +13,19 @@ from django.utils.translation import gettext_lazy
 
 from tillit.core.history import label_actions, record, save_and_record
 from tillit.core.tokens import hash_token
-from tillit.dialogue import live
-from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, TableSummary, Vote
+from tillit.dialogue import live, results
+from tillit.dialogue.analysis.themes import ThemeEditError
+from tillit.dialogue.models import (
+    Dialogue,
+    Note,
+    Participant,
+    Statement,
+    Step,
+    Table,
+    TableSummary,
+    ThemeEdit,
+    Vote,
+)
 from tillit.dialogue.templates_data import TEMPLATES
 from tillit.organisation.models import Team, Unit
 
@@ -24,6 +35,9 @@ label_actions(
         "dialogue.opened": gettext_lazy("Opened for joining"),
         "dialogue.started": gettext_lazy("Dialogue started"),
         "dialogue.finished": gettext_lazy("Dialogue finished"),
+        "dialogue.themes_changed": gettext_lazy("Themes changed"),
+        "dialogue.themes_reset": gettext_lazy("Themes back to the automatic grouping"),
+        "dialogue.statement_onward": gettext_lazy("Statement carried onward"),
     }
 )
 
@@ -343,4 +357,110 @@ def statement_hide(*, actor: Any, statement: Statement, hidden: bool = True) -> 
     statement.hidden = hidden
     statement.save(update_fields=["hidden"])
     live.statement_hidden(statement.dialogue, statement.pk, hidden)
+    return statement
+
+
+# The results, after or during the dialogue: themes and statements carried onward.
+
+
+@transaction.atomic
+def theme_edit(
+    *,
+    actor: Any,
+    dialogue: Dialogue,
+    action: str,
+    theme: str = "",
+    themes: list[str] | None = None,
+    notes: list[int] | None = None,
+    name: str = "",
+) -> ThemeEdit:
+    """Rename, merge or split a theme. Checked against the themes as they are now, then kept as an edit."""
+    _locked(dialogue)  # one edit at a time, so that each is checked against the themes it follows
+    current = results.themes_for(dialogue).themes
+    keys = {t.key for t in current}
+    name = " ".join(name.split())
+    if action == ThemeEdit.Action.MERGE:
+        themes = list(dict.fromkeys(themes or []))
+        if len(themes) < 2:
+            raise ValidationError({"themes": _("Choose at least two themes to merge.")})
+        missing = set(themes) - keys
+    else:
+        missing = {theme} - keys
+    if missing:
+        raise ValidationError(
+            _("The themes have changed since the page was shown. Look again and try once more.")
+        )
+    if action == ThemeEdit.Action.RENAME and not name:
+        raise ValidationError({"name": _("Write the theme's new name.")})
+    if action == ThemeEdit.Action.SPLIT:
+        source = next(t for t in current if t.key == theme)
+        moving = set(notes or [])
+        if not moving:
+            raise ValidationError({"notes": _("Choose the notes to move to a new theme.")})
+        if moving - set(source.contribution_ids):
+            raise ValidationError(
+                _("The themes have changed since the page was shown. Look again and try once more.")
+            )
+        if len(moving) == source.notes:
+            raise ValidationError(
+                {
+                    "notes": _(
+                        "Leave at least one note in the theme. To give the theme another name, rename it."
+                    )
+                }
+            )
+    edit = ThemeEdit(
+        dialogue=dialogue,
+        action=action,
+        theme="" if action == ThemeEdit.Action.MERGE else theme,
+        themes=themes if action == ThemeEdit.Action.MERGE else [],
+        notes=sorted(notes or []) if action == ThemeEdit.Action.SPLIT else [],
+        name=name,
+        created_by=actor,
+    )
+    edit.full_clean()
+    try:
+        results.apply_edit(current, edit)
+    except ThemeEditError as error:  # what the checks above do not foresee is refused, never stored
+        raise ValidationError(_("This change cannot be made to the themes.")) from error
+    edit.save()
+    record(actor=actor, obj=dialogue, action="dialogue.themes_changed", changes={"theme_edit": str(edit)})
+    return edit
+
+
+@transaction.atomic
+def theme_edit_undo(*, actor: Any, dialogue: Dialogue) -> ThemeEdit | None:
+    """Takes back the latest change to the themes; None when there was none."""
+    _locked(dialogue)
+    edit = dialogue.theme_edits.order_by("-pk").first()
+    if edit is not None:
+        record(actor=actor, obj=dialogue, action="dialogue.themes_changed", changes={"undone": str(edit)})
+        edit.delete()
+    return edit
+
+
+@transaction.atomic
+def theme_edits_reset(*, actor: Any, dialogue: Dialogue) -> int:
+    """Back to the automatic grouping: every change to the themes is removed. Returns how many were."""
+    _locked(dialogue)
+    removed, _by_model = dialogue.theme_edits.all().delete()
+    if removed:
+        record(actor=actor, obj=dialogue, action="dialogue.themes_reset", changes={"removed": removed})
+    return removed
+
+
+@transaction.atomic
+def statement_carry_onward(*, actor: Any, statement: Statement, onward: str) -> Statement:
+    """Says what is to happen with a statement after the dialogue; an empty text takes that back."""
+    statement.onward = onward.strip()
+    statement.onward_at = timezone.now() if statement.onward else None
+    statement.onward_by = actor if statement.onward else None
+    statement.full_clean()
+    statement.save(update_fields=["onward", "onward_at", "onward_by"])
+    record(
+        actor=actor,
+        obj=statement.dialogue,
+        action="dialogue.statement_onward",
+        changes={"statement": str(statement.text)[:200], "onward": statement.onward},
+    )
     return statement

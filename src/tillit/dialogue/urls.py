@@ -12,6 +12,11 @@ urlpatterns = [
     path("dialog/<int:pk>/handelser/", views.facilitator_events, name="facilitator_events"),
     path("dialog/<int:pk>/resultat/", views.results_page, name="results"),
     path("dialog/<int:pk>/resultat.<str:fmt>", views.results_export, name="export"),
+    path("dialog/<int:pk>/rapport/", views.results_report, name="report"),
+    path("dialog/<int:pk>/teman/", views.themes_edit, name="themes_edit"),
+    path(
+        "dialog/<int:pk>/pastaende/<int:statement>/vidare/", views.statement_onward, name="statement_onward"
+    ),
     path("dialog/<int:pk>/qr/", views.table_qr, name="table_qr"),
     path("d/", views.join, name="join"),
     path("d/<str:code>/", views.join_code, name="join_code"),

@@ -7,13 +7,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.forms import run_service
 from tillit.core.live import last_event_ids, sse_response
 from tillit.dialogue import live, results, selectors, services
-from tillit.dialogue.forms import DialogueCreateForm, JoinCodeForm, JoinForm, NoteForm, StepForm, SummaryForm
+from tillit.dialogue.forms import (
+    DialogueCreateForm,
+    JoinCodeForm,
+    JoinForm,
+    NoteForm,
+    OnwardForm,
+    StepForm,
+    SummaryForm,
+    ThemeEditForm,
+)
 from tillit.dialogue.models import Dialogue, Note, Participant, Statement, Step, Table, Vote
 from tillit.dialogue.participant_view import statement_card, step_context
 from tillit.dialogue.templates_data import TEMPLATES
@@ -64,7 +74,7 @@ def _console_context(request: HttpRequest, dialogue: Dialogue) -> dict[str, Any]
                 step,
                 StepForm(
                     prefix=f"step{step.pk}",
-                    initial={"question": step.question, "minutes": int(step.duration.total_seconds() // 60)},
+                    initial={"question": step.question, "minutes": step.minutes},
                 ),
             )
             for step in steps
@@ -144,11 +154,81 @@ def big_screen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, _partial(request, "dialogue/big_screen.html", "screen"), context)
 
 
+def _results(request: HttpRequest, dialogue: Dialogue, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "dialogue": dialogue,
+        "nav": "dialogue",
+        "can_edit": request.user.has_perm("dialogue.manage", dialogue),
+        **results.full_results(dialogue),
+        **forms,
+    }
+    return render(request, "dialogue/results.html", context, status=status)
+
+
 @login_required
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = selectors.dialogue_get_for(user=request.user, pk=pk, perm="dialogue.view_results")
-    context = {"dialogue": dialogue, "nav": "dialogue", **results.full_results(dialogue)}
-    return render(request, "dialogue/results.html", context)
+    return _results(request, dialogue)
+
+
+@login_required
+def results_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as a document to print or save as PDF: everything, and no buttons."""
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk, perm="dialogue.view_results")
+    context = {
+        "dialogue": dialogue,
+        "steps": dialogue.steps.order_by("order"),
+        "printed_at": timezone.now(),
+        **results.full_results(dialogue),
+    }
+    return render(request, "dialogue/report.html", context)
+
+
+@login_required
+@require_POST
+def themes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    if action == "undo":
+        if services.theme_edit_undo(actor=request.user, dialogue=dialogue):
+            messages.success(request, _("The latest change to the themes was taken back."))
+    elif action == "reset":
+        if services.theme_edits_reset(actor=request.user, dialogue=dialogue):
+            messages.success(request, _("The themes are back to the automatic grouping."))
+    else:
+        form = ThemeEditForm(request.POST, themes=results.themes_for(dialogue).themes)
+        edit = None
+        if form.is_valid():
+            edit = run_service(
+                form, services.theme_edit, actor=request.user, dialogue=dialogue, **form.cleaned_data
+            )
+        if edit is None:
+            messages.error(request, _("The themes were not changed. See the message by the theme."))
+            return _results(request, dialogue, status=400, theme_form=form)
+        messages.success(request, _("The themes were changed."))
+    return redirect(reverse("dialogue:results", args=[dialogue.pk]) + "#themes")
+
+
+@login_required
+@require_POST
+def statement_onward(request: HttpRequest, pk: int, statement: int) -> HttpResponse:
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    chosen = get_object_or_404(Statement, pk=statement, dialogue=dialogue)
+    form = OnwardForm(request.POST)
+    saved = None
+    if form.is_valid():
+        saved = run_service(
+            form, services.statement_carry_onward, actor=request.user, statement=chosen, **form.cleaned_data
+        )
+    if saved is None:
+        return _results(request, dialogue, status=400, onward_form=form, onward_statement=chosen.pk)
+    messages.success(
+        request,
+        _("The statement is carried onward.")
+        if chosen.onward
+        else _("The statement is no longer carried onward."),
+    )
+    return redirect(reverse("dialogue:results", args=[dialogue.pk]) + f"#statement-{chosen.pk}")
 
 
 @login_required

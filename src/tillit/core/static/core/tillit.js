@@ -9,4 +9,5 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 });

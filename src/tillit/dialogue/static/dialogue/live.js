@@ -110,7 +110,6 @@
   function setUp() {
     document.querySelectorAll("[data-live-url]").forEach(connect);
     startTimers(document);
-    document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
   }
 
   document.addEventListener("DOMContentLoaded", setUp);

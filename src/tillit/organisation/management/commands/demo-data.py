@@ -18,6 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = load_exempelstad()
         if created:
+            from tillit.accounts.models import User
+            from tillit.dialogue.demo import load_demo_dialogue
+
+            load_demo_dialogue(User.objects.get(email="facilitator@exempelstad.se"))
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
         elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
