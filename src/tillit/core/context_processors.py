@@ -1,3 +1,4 @@
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +9,12 @@ from tillit.organisation.models import Unit
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """The municipality's name for the header: from settings, else the top of the organisation tree."""
-    name = settings.MUNICIPALITY_NAME
-    if not name:
-        name = Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).values_list("name", flat=True).first() or ""
-    return {"municipality_name": name, "oidc_enabled": settings.OIDC_ENABLED}
+    # Called by the template only where the name is shown, once per request: a page part makes no query.
+    return {"municipality_name": functools.cache(_municipality_name), "oidc_enabled": settings.OIDC_ENABLED}
+
+
+def _municipality_name() -> str:
+    name: str = settings.MUNICIPALITY_NAME or (
+        Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).values_list("name", flat=True).first() or ""
+    )
+    return name

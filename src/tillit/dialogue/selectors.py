@@ -33,25 +33,23 @@ def dialogue_get_for(*, user: Any, pk: int, perm: str = "dialogue.manage") -> Di
 
 
 def dialogue_by_code(code: str) -> Dialogue:
-    dialogue = (
-        Dialogue.objects.select_related("current_step", "team", "unit")
-        .filter(join_code=code.strip().upper())
-        .first()
-    )
-    if dialogue is None:
-        raise Http404
-    return dialogue
+    # Every phone request starts here: a plain get on a unique column, the cheapest query to build.
+    try:
+        return Dialogue.objects.select_related("current_step").get(join_code=code.strip().upper())
+    except Dialogue.DoesNotExist:
+        raise Http404 from None
 
 
 def participant_from_request(request: HttpRequest, dialogue: Dialogue) -> Participant | None:
     token = request.COOKIES.get(PARTICIPANT_COOKIE.format(dialogue.pk), "")
     if not token:
         return None
-    return (
-        Participant.objects.select_related("table")
-        .filter(dialogue=dialogue, token_hash=hash_token(token))
-        .first()
-    )
+    try:
+        return Participant.objects.select_related("table").get(
+            dialogue=dialogue, token_hash=hash_token(token)
+        )
+    except Participant.DoesNotExist:
+        return None
 
 
 def tables_with_people(dialogue: Dialogue) -> QuerySet[Table]:

@@ -345,8 +345,10 @@ def vote_cast(*, participant: Participant, statement: Statement, value: int) -> 
         raise ValidationError(_("This statement is not part of the agreement round."))
     if value not in Vote.Value.values:
         raise ValidationError(_("Choose agree, disagree or pass."))
-    vote, _created = Vote.objects.update_or_create(
-        statement=statement, participant=participant, defaults={"value": value}
+    # One upsert: a hall votes thousands of times a minute.
+    vote = Vote(statement=statement, participant=participant, value=value)
+    Vote.objects.bulk_create(
+        [vote], update_conflicts=True, unique_fields=["statement", "participant"], update_fields=["value"]
     )
     live.results_changed(dialogue)
     return vote
