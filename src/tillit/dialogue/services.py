@@ -364,6 +364,10 @@ def statement_hide(*, actor: Any, statement: Statement, hidden: bool = True) -> 
 
 # The results, after or during the dialogue: themes and statements carried onward.
 
+THEMES_CHANGED = gettext_lazy(
+    "The themes have changed since the page was shown. Look again and try once more."
+)
+
 
 @transaction.atomic
 def theme_edit(
@@ -389,9 +393,7 @@ def theme_edit(
     else:
         missing = {theme} - keys
     if missing:
-        raise ValidationError(
-            _("The themes have changed since the page was shown. Look again and try once more.")
-        )
+        raise ValidationError(THEMES_CHANGED)
     if action == ThemeEdit.Action.RENAME and not name:
         raise ValidationError({"name": _("Write the theme's new name.")})
     if action == ThemeEdit.Action.SPLIT:
@@ -400,9 +402,7 @@ def theme_edit(
         if not moving:
             raise ValidationError({"notes": _("Choose the notes to move to a new theme.")})
         if moving - set(source.contribution_ids):
-            raise ValidationError(
-                _("The themes have changed since the page was shown. Look again and try once more.")
-            )
+            raise ValidationError(THEMES_CHANGED)
         if len(moving) == source.notes:
             raise ValidationError(
                 {
