@@ -145,7 +145,10 @@ class ThemeEditForm(TillitForm):
 class OnwardForm(TillitForm):
     onward = forms.CharField(
         label=_("What happens next"),
-        help_text=_("For example: the team prepares a proposal for the workplace meeting on 3 December."),
+        help_text=_(
+            "For example: the team prepares a proposal for the workplace meeting on 3 December. "
+            "Leave empty to take it back."
+        ),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -73,8 +73,8 @@ def apply_edit(themes: Sequence[Theme], edit: ThemeEdit) -> list[Theme]:
     return theme_edits.split(themes, edit.theme, edit.notes, edit.name or None)
 
 
-def themes_for(dialogue: Dialogue) -> Themes:
-    themes = list(_analysis(dialogue).themes)
+def themes_for(dialogue: Dialogue, analysis: Analysis | None = None) -> Themes:
+    themes = list((analysis or _analysis(dialogue)).themes)
     edits = list(dialogue.theme_edits.select_related("created_by"))
     skipped = 0
     for edit in edits:
@@ -169,7 +169,7 @@ def full_results(dialogue: Dialogue) -> dict[str, Any]:
         "summaries": selectors.summaries_for(dialogue),
         "words": words,
         "word_cloud": mark_safe(word_cloud_svg(words, label=_("Word cloud"))) if words else "",  # noqa: S308
-        "themes": themes_for(dialogue),
+        "themes": themes_for(dialogue, analysis),
         "statements": selectors.statements_with_votes(dialogue).select_related("onward_by"),
         "agreement": agreement(dialogue),
         "participant_count": dialogue.participants.count(),
@@ -178,7 +178,8 @@ def full_results(dialogue: Dialogue) -> dict[str, Any]:
 
 def _rows(dialogue: Dialogue) -> list[list[Any]]:
     """Every contribution, summary, theme, statement and word, one row each, for CSV and Excel."""
-    themes = themes_for(dialogue).themes
+    analysis = _analysis(dialogue)
+    themes = themes_for(dialogue, analysis).themes
     theme_of = {c.id: theme.name for theme in themes for c in theme.contributions}
     headers = {
         "kind": _("Kind"),
@@ -227,7 +228,7 @@ def _rows(dialogue: Dialogue) -> list[list[Any]]:
                 onward=statement.onward,
             )
         )
-    for word in _words(dialogue):
+    for word in analysis.words:
         rows.append(row(_("Word"), word.word, count=word.count))
     return rows
 

@@ -154,14 +154,32 @@ def big_screen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, _partial(request, "dialogue/big_screen.html", "screen"), context)
 
 
-def _results(request: HttpRequest, dialogue: Dialogue, status: int = 200, **forms: Any) -> HttpResponse:
+def _onward_form(statement: Statement, data: Any = None) -> OnwardForm:
+    """The form under one statement; ids carry the statement, since every row of the table has one."""
+    return OnwardForm(data, initial={"onward": statement.onward}, auto_id=f"onward-{statement.pk}-%s")
+
+
+def _results(
+    request: HttpRequest,
+    dialogue: Dialogue,
+    status: int = 200,
+    *,
+    theme_form: ThemeEditForm | None = None,
+    onward_form: OnwardForm | None = None,
+    onward_statement: int | None = None,
+) -> HttpResponse:
     context = {
         "dialogue": dialogue,
         "nav": "dialogue",
         "can_edit": request.user.has_perm("dialogue.manage", dialogue),
+        "theme_form": theme_form,
         **results.full_results(dialogue),
-        **forms,
     }
+    if context["can_edit"]:
+        context["statements"] = statements = list(context["statements"])
+        for statement in statements:
+            failed = onward_form is not None and statement.pk == onward_statement
+            statement.onward_form = onward_form if failed else _onward_form(statement)
     return render(request, "dialogue/results.html", context, status=status)
 
 
@@ -214,7 +232,7 @@ def themes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_onward(request: HttpRequest, pk: int, statement: int) -> HttpResponse:
     dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
     chosen = get_object_or_404(Statement, pk=statement, dialogue=dialogue)
-    form = OnwardForm(request.POST)
+    form = _onward_form(chosen, request.POST)
     saved = None
     if form.is_valid():
         saved = run_service(
