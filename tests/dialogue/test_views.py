@@ -41,6 +41,25 @@ def test_joining_by_code_needs_no_account(client, running):
     assert dialogue.participants.count() == 1
 
 
+def test_a_phone_in_two_dialogues_is_itself_in_each(client, running):
+    actor, first = running
+    second = make_dialogue(actor, table_mode="named", table_names=["Ekbacken"])
+    services.dialogue_open(actor=actor, dialogue=second)
+    join(client, first, first.tables.get(name="Eldkvarn"))
+    join(client, second, second.tables.get())
+    for dialogue, table in ((first, "Eldkvarn"), (second, "Ekbacken")):
+        page = client.get(reverse("dialogue:participate", args=[dialogue.join_code])).content.decode()
+        assert table in page
+        assert dialogue.title in page
+    assert first.participants.count() == second.participants.count() == 1
+    # A cookie that is not this dialogue's does not let anyone in as someone else.
+    token = client.cookies[PARTICIPANT_COOKIE.format(second.pk)].value
+    client.cookies.clear()
+    client.cookies[PARTICIPANT_COOKIE.format(first.pk + 1000)] = token
+    response = client.get(reverse("dialogue:participate", args=[second.join_code]))
+    assert response.status_code == 302
+
+
 def test_a_wrong_code_is_explained(client):
     response = client.post(reverse("dialogue:join"), {"code": "ZZZZZZ"})
     assert response.status_code == 200

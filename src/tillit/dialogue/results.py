@@ -1,6 +1,7 @@
 """What the dialogue produced: words, the tables' summaries, agreement and opinion groups; live and after."""
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +86,12 @@ def themes_for(dialogue: Dialogue, analysis: Analysis | None = None) -> Themes:
     return Themes(themes=themes, edits=edits, skipped=skipped)
 
 
+@functools.lru_cache(maxsize=16)
+def _word_cloud(words: tuple[WordCount, ...], label: str) -> str:
+    """The big screen asks for the same cloud after every vote; the same counts draw the same picture."""
+    return word_cloud_svg(words, label=label)
+
+
 def _reflection_is_over(dialogue: Dialogue) -> bool:
     """Notes stay private while people write, so that no one anchors on what others wrote."""
     step = dialogue.current_step
@@ -105,7 +112,7 @@ def live_results(dialogue: Dialogue) -> dict[str, Any]:
         words = _words(dialogue)
         context["words"] = words
         if words:
-            context["word_cloud"] = mark_safe(word_cloud_svg(words, label=_("Word cloud")))  # noqa: S308
+            context["word_cloud"] = mark_safe(_word_cloud(tuple(words), _("Word cloud")))  # noqa: S308
     step = dialogue.current_step
     if (
         step is not None and step.kind != Step.Kind.REFLECTION
@@ -168,7 +175,7 @@ def full_results(dialogue: Dialogue) -> dict[str, Any]:
         "notes": selectors.all_notes(dialogue).filter(hidden=False),
         "summaries": selectors.summaries_for(dialogue),
         "words": words,
-        "word_cloud": mark_safe(word_cloud_svg(words, label=_("Word cloud"))) if words else "",  # noqa: S308
+        "word_cloud": mark_safe(_word_cloud(tuple(words), _("Word cloud"))) if words else "",  # noqa: S308
         "themes": themes_for(dialogue, analysis),
         "statements": selectors.statements_with_votes(dialogue).select_related("onward_by"),
         "agreement": agreement(dialogue),

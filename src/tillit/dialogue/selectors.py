@@ -33,23 +33,35 @@ def dialogue_get_for(*, user: Any, pk: int, perm: str = "dialogue.manage") -> Di
 
 
 def dialogue_by_code(code: str) -> Dialogue:
-    # Every phone request starts here: a plain get on a unique column, the cheapest query to build.
     try:
         return Dialogue.objects.select_related("current_step").get(join_code=code.strip().upper())
     except Dialogue.DoesNotExist:
         raise Http404 from None
 
 
-def participant_from_request(request: HttpRequest, dialogue: Dialogue) -> Participant | None:
-    token = request.COOKIES.get(PARTICIPANT_COOKIE.format(dialogue.pk), "")
-    if not token:
-        return None
-    try:
-        return Participant.objects.select_related("table").get(
-            dialogue=dialogue, token_hash=hash_token(token)
+def dialogue_and_participant(request: HttpRequest, code: str) -> tuple[Dialogue, Participant | None]:
+    """The dialogue a join code names and the person this device joined it as, if it has. Every phone request
+    starts here, so a phone that has joined is found with its dialogue in one query: its cookie's name holds
+    the dialogue's id, which the code does not, so every participant cookie the device carries is tried."""
+    prefix = PARTICIPANT_COOKIE.format("")
+    hashes = [
+        hash_token(token) for name, token in request.COOKIES.items() if name.startswith(prefix) and token
+    ]
+    if hashes:
+        participant = next(
+            iter(
+                Participant.objects.select_related("dialogue__current_step", "table").filter(
+                    dialogue__join_code=code.strip().upper(), token_hash__in=hashes
+                )[:1]
+            ),
+            None,
         )
-    except Participant.DoesNotExist:
-        return None
+        own_cookie = request.COOKIES.get(
+            PARTICIPANT_COOKIE.format(participant.dialogue_id if participant else "")
+        )
+        if participant is not None and own_cookie and hash_token(own_cookie) == participant.token_hash:
+            return participant.dialogue, participant
+    return dialogue_by_code(code), None
 
 
 def tables_with_people(dialogue: Dialogue) -> QuerySet[Table]:

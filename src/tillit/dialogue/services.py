@@ -338,8 +338,13 @@ def summary_save(*, participant: Participant, text: str, agreed: bool = False) -
 
 
 @transaction.atomic
-def vote_cast(*, participant: Participant, statement: Statement, value: int) -> Vote:
-    dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
+def vote_cast(
+    *, participant: Participant, statement: Statement, value: int, dialogue: Dialogue | None = None
+) -> Vote:
+    """``dialogue``: the participant's, as the request has just read it (a hall votes thousands of times a
+    minute, so it is not read twice); read here when not given."""
+    if dialogue is None or dialogue.pk != participant.dialogue_id:
+        dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
     _require_step(dialogue, Step.Kind.PLENARY)
     if statement.dialogue_id != dialogue.pk or statement.hidden:
         raise ValidationError(_("This statement is not part of the agreement round."))

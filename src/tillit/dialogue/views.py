@@ -123,7 +123,9 @@ def console_action(request: HttpRequest, pk: int) -> HttpResponse:
             note = get_object_or_404(Note, pk=request.POST.get("note"), step__dialogue=dialogue)
             services.note_hide(actor=actor, note=note, hidden=action == "hide_note")
         elif action in ("hide_statement", "show_statement"):
-            statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
+            statement = get_object_or_404(
+                Statement.objects.select_related("table"), pk=request.POST.get("statement"), dialogue=dialogue
+            )
             services.statement_hide(actor=actor, statement=statement, hidden=action == "hide_statement")
         elif action == "step":
             step = get_object_or_404(Step, pk=request.POST.get("step"), dialogue=dialogue)
@@ -297,8 +299,7 @@ def _may_join(request: HttpRequest, dialogue: Dialogue) -> bool:
 
 
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
-    dialogue = selectors.dialogue_by_code(code)
-    participant = selectors.participant_from_request(request, dialogue)
+    dialogue, participant = selectors.dialogue_and_participant(request, code)
     if participant is not None:
         return redirect("dialogue:participate", code=dialogue.join_code)
     if not _may_join(request, dialogue):
@@ -335,13 +336,8 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _participant_or_join(request: HttpRequest, code: str) -> tuple[Dialogue, Participant | None]:
-    dialogue = selectors.dialogue_by_code(code)
-    return dialogue, selectors.participant_from_request(request, dialogue)
-
-
 def participate(request: HttpRequest, code: str) -> HttpResponse:
-    dialogue, participant = _participant_or_join(request, code)
+    dialogue, participant = selectors.dialogue_and_participant(request, code)
     if participant is None:
         return redirect("dialogue:join_code", code=dialogue.join_code)
     forms: dict[str, Any] = {}
@@ -402,11 +398,15 @@ def _vote(
     """Casts the vote; returns the response, if any, and whether the vote failed. With htmx only the card
     voted on is redrawn, since a hall votes thousands of times a minute; otherwise an error waits as a
     message for the redrawn page."""
-    statement = get_object_or_404(Statement, pk=request.POST.get("statement"), dialogue=dialogue)
+    statement = get_object_or_404(
+        Statement.objects.select_related("table"), pk=request.POST.get("statement"), dialogue=dialogue
+    )
     error_text, mine = "", None
     try:
         value = int(request.POST.get("value", ""))
-        mine = services.vote_cast(participant=participant, statement=statement, value=value).value
+        mine = services.vote_cast(
+            participant=participant, statement=statement, value=value, dialogue=dialogue
+        ).value
     except (ValidationError, ValueError) as error:
         error_text = " ".join(getattr(error, "messages", [str(error)]))
     if getattr(request, "htmx", False) and request.GET.get("part") == "statement":
@@ -424,7 +424,7 @@ def _vote(
 
 
 def participant_events(request: HttpRequest, code: str) -> HttpResponseBase:
-    dialogue, participant = _participant_or_join(request, code)
+    dialogue, participant = selectors.dialogue_and_participant(request, code)
     if participant is None:
         raise PermissionDenied
     return sse_response(request, live.participant_channels(dialogue, participant))
