@@ -1,8 +1,6 @@
 """What the dialogue produced: words, the tables' summaries, agreement and opinion groups; live and after."""
 
-import csv
 import functools
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tillit.core.exports import csv_response, xlsx_response
 from tillit.dialogue import selectors
 from tillit.dialogue.analysis import themes as theme_edits
 from tillit.dialogue.analysis.opinion_groups import (
@@ -245,34 +244,8 @@ def _filename(dialogue: Dialogue, extension: str) -> str:
 
 
 def export_csv(dialogue: Dialogue) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in _rows(dialogue):
-        writer.writerow([_safe_cell(cell) for cell in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(dialogue, "csv")}"'
-    return response
+    return csv_response(_rows(dialogue), _filename(dialogue, "csv"))
 
 
 def export_xlsx(dialogue: Dialogue) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Dialogue")[:31]
-    for row in _rows(dialogue):
-        sheet.append([_safe_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(dialogue, "xlsx")}"'
-    return response
-
-
-def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return xlsx_response(_rows(dialogue), _filename(dialogue, "xlsx"), str(_("Dialogue")))
