@@ -28,6 +28,8 @@ NOT_FREE_TEXT = {
     ("dialogue", "Participant", "token_hash"),
     # A theme's key: the word key of a guarded note's word, or that key with a number.
     ("dialogue", "ThemeEdit", "theme"),
+    # A decision's reference is made by Tillit: the year and a running number.
+    ("decisions", "Decision", "number"),
 }
 
 

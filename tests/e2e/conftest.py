@@ -169,7 +169,7 @@ _exempelstad_copy: dict[str, sqlite3.Connection] = {}
 
 @pytest.fixture
 def exempelstad(live_server: Any) -> Any:
-    """The demo municipality Exempelstad, fresh for each test (the live server's database is emptied after
+    """The demo municipality Exempelstad with its demo decisions, fresh for each test (the live server's database is emptied after
     each test). Returns the live server.
 
     On the in-memory SQLite test database the first test builds it and keeps a copy, and later tests restore
@@ -179,15 +179,20 @@ def exempelstad(live_server: Any) -> Any:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    from tillit.decisions.demo import load_demo_decisions
     from tillit.organisation.demo.exempelstad import load_exempelstad
+
+    def load() -> None:
+        load_exempelstad()
+        load_demo_decisions()
 
     in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if not in_memory_sqlite:
-        load_exempelstad()
+        load()
         return live_server
     connection.ensure_connection()
     if "default" not in _exempelstad_copy:
-        load_exempelstad()
+        load()
         _exempelstad_copy["default"] = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(_exempelstad_copy["default"])
     else:

@@ -55,6 +55,15 @@ LOGGED_IN = {
     "people-page-2": "/personer/?page=2",
     "person": "/personer/{anna}/",
     "account": "/mitt-konto/",
+    "decision-register": "/beslut/",
+    "decision-register-filtered": "/beslut/?status=delegated&q=surfplattor",
+    "decision": "/beslut/{decision}/",
+    "delegation-order": "/delegationsordning/",
+    "mandate": "/delegationsordning/{mandate}/",
+    "team-mandates": TEAM_NORR + "mandat/",
+    "committee-report": "/delegationsbeslut/",
+    "committee-report-period": "/delegationsbeslut/?committee={committee}&start=2026-01-01&end=2026-12-31",
+    "committee-report-print": "/delegationsbeslut/?committee={committee}&start=2026-01-01&end=2026-12-31&print=1",
 }
 ADMINISTRATION = {
     "administration": "/administration/",
@@ -67,12 +76,22 @@ ADMINISTRATION = {
     "person-create": "/administration/personer/ny/",
     "person-edit": "/administration/personer/{anna}/",
     "invitations": "/administration/inbjudningar/",
+    "mandate-create": "/delegationsordning/ny/",
 }
 TEAM_EDIT = {
     "anna": TEAM_NORR + "andra/",
     "coach": TEAM_NORR + "andra/",
     "facilitator": "/team/hr-utveckling/andra/",
     "admin": TEAM_NORR + "andra/",
+}
+# Anna is in team Norr: she proposes there, and the demo's open proposals are hers to answer and amend.
+TEAM_NORR_MEMBER = {
+    "proposal-create": TEAM_NORR + "forslag/nytt/",
+    "proposal-open": "/forslag/{open_proposal}/",
+    "proposal-advice": "/forslag/{advice_proposal}/",
+    "proposal-amend": "/forslag/{advice_proposal}/andra/",
+    "proposal-decided": "/forslag/{decided_proposal}/",
+    "mandate-change": "/delegationsordning/{mandate}/foresla-andring/",
 }
 STATUS = {"invitation-bad-link": 410}
 
@@ -82,13 +101,15 @@ def pages_for(login: str) -> dict[str, str]:
     if login == "logged-out":
         return pages | LOGGED_OUT
     pages |= LOGGED_IN | {"team-edit": TEAM_EDIT[login]}
+    if login == "anna":
+        pages |= TEAM_NORR_MEMBER
     return pages | ADMINISTRATION if login == "admin" else pages
 
 
 DESKTOP_CASES = [(login, name, path) for login in LOGINS for name, path in pages_for(login).items()]
 PHONE_PAGES = {
     "logged-out": ["start", "login", "accessibility"],
-    "anna": ["start", "team", "people", "account"],
+    "anna": ["start", "team", "people", "account", "proposal-open", "decision-register", "decision"],
     "coach": ["start", "team", "people", "account"],
     "facilitator": ["start", "team", "people", "account"],
     "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
@@ -157,8 +178,19 @@ class Browse:
 @pytest.fixture
 def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
     from tillit.accounts.models import User
+    from tillit.decisions.models import Committee, Decision, Mandate, Proposal
 
-    return Browse(shared_page, base_url, {"anna": User.objects.get(email=ANNA).pk})
+    tablets = Decision.objects.get(proposal__title="Surfplattor till hembesöken")
+    placeholders = {
+        "anna": User.objects.get(email=ANNA).pk,
+        "decision": tablets.pk,
+        "decided_proposal": tablets.proposal_id,
+        "mandate": Mandate.objects.get(number="3.2").pk,
+        "committee": Committee.objects.get(name="Socialnämnden").pk,
+        "open_proposal": Proposal.objects.get(title="Gemensam lunchpaus på onsdagar").pk,
+        "advice_proposal": Proposal.objects.get(title="Pröva öppen mottagning på fredagar").pk,
+    }
+    return Browse(shared_page, base_url, placeholders)
 
 
 def assert_no_sideways_scrolling(page: Page, viewport: dict[str, int]) -> None:

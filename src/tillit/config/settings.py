@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tillit.accounts",
     "tillit.organisation",
     "tillit.dialogue",
+    "tillit.decisions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tillit.accounts.urls")),
     path("", include("tillit.organisation.urls")),
     path("", include("tillit.dialogue.urls")),
+    path("", include("tillit.decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oidc/", include(oidc.urlpatterns)),

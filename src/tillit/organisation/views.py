@@ -14,6 +14,7 @@ from tillit.accounts.services import invitation_create, invitation_revoke
 from tillit.core.forms import run_service
 from tillit.core.models import AccessibilityReport, HistoryEntry
 from tillit.core.types import AuthenticatedRequest
+from tillit.decisions.selectors import team_decisions_summary
 from tillit.organisation import selectors, services
 from tillit.organisation.forms import (
     InvitationForm,
@@ -66,14 +67,16 @@ def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_get_for(user=request.user, slug=slug)
     memberships = list(team.memberships.all())
+    above = selectors.unit_ancestors(team.unit)
     context = {
         "team": team,
-        "ancestors": [*selectors.unit_ancestors(team.unit), team.unit],
+        "ancestors": [*above, team.unit],
         "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
         "coaches": [m for m in memberships if m.role == Membership.Role.COACH],
         "can_change": request.user.has_perm("organisation.change_team", team),
         "history": _history(team),
         "nav": "organisation",
+        **team_decisions_summary(user=request.user, team=team, ancestors=above),
     }
     return render(request, "organisation/team.html", context)
 

@@ -19,9 +19,11 @@ class Command(BaseCommand):
         created = load_exempelstad()
         if created:
             from tillit.accounts.models import User
+            from tillit.decisions.demo import load_demo_decisions
             from tillit.dialogue.demo import load_demo_dialogue
 
             load_demo_dialogue(User.objects.get(email="facilitator@exempelstad.se"))
+            load_demo_decisions()
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
         elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
