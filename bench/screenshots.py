@@ -5,6 +5,7 @@ Logs in as the demo administrator; desktop (1280 px) and phone (390 px) widths.
 """
 
 import argparse
+import re
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -43,7 +44,7 @@ def main() -> None:
             page.click("main button[type=submit]")
             for path in args.paths:
                 page.goto(args.url + path)
-                name = path.strip("/").replace("/", "_") or "start"
+                name = re.sub(r"[^a-z0-9_-]+", "_", path.strip("/").replace("/", "_")) or "start"
                 page.screenshot(path=out / f"{label}-{name}.png", full_page=True)
             page.close()
         browser.close()

@@ -50,6 +50,7 @@ def test_the_mandate_form_refuses_a_group_and_a_non_delegable_matter_and_keeps_t
     login(client, admin)
     committee = CommitteeFactory()
     url = reverse("decisions:mandate_create")
+    assert "- Välj ett alternativ -" in page(client.get(url))  # Django's empty choice, in Swedish too
     response = client.post(url, mandate_data(team, committee, anna, decider="team"))
     assert response.status_code == 400
     assert "6 kap. 37 § KL" in page(response)
@@ -113,6 +114,9 @@ def test_proposal_respond_and_decide_through_the_pages(client, team):
             "reason": "Hämtning",
         },
     )
+    # The history names a proposal's fields as a proposal's (its title is no one's job title).
+    history = page(client.get(made.get_absolute_url())).split('id="history-title"')[1]
+    assert "Förslag ändrat" in history and "Bakgrund" in history and "Befattning" not in history
     login(client, cia)
     response = client.post(
         reverse("decisions:proposal_decide", args=[made.pk]), {"outcome": "Vi börjar 07.30 från januari."}

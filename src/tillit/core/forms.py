@@ -5,9 +5,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from tillit.core.models import AccessibilityReport
 from tillit.core.sensitive import validate_no_identity_numbers
+
+# Django's own label for an empty choice in a select. Named here so that our catalogue translates it: Django's
+# Swedish catalogue does not have it yet.
+EMPTY_CHOICE = gettext_lazy("- Select an option -")
 
 
 class TillitFormMixin:

@@ -1,10 +1,12 @@
 """Writing history. Services call `record`; nothing else creates, and nothing at all changes, history."""
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from tillit.core.models import HistoryEntry
 
@@ -12,6 +14,10 @@ from tillit.core.models import HistoryEntry
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else str(value)
+        )
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)

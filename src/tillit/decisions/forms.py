@@ -243,9 +243,14 @@ class DecisionAmendForm(DecideForm):
 
 class RegisterFilterForm(TillitForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False, label=_("Team"))
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"), required=False, label=_("Team"), empty_label=_("All teams")
+    )
     mandate = forms.ModelChoiceField(
-        queryset=Mandate.objects.order_by("number", "matter"), required=False, label=_("Mandate")
+        queryset=Mandate.objects.order_by("number", "matter"),
+        required=False,
+        label=_("Mandate"),
+        empty_label=_("All mandates"),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE)
     end = forms.DateField(label=_("To"), required=False, widget=DATE)

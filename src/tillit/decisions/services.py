@@ -299,12 +299,8 @@ def proposal_amend(*, actor: Any, proposal: Proposal, reason: str, **fields: Any
         reason=reason,
         created_by=actor,
     )
-    before_fields = snapshot(proposal, PROPOSAL_FIELDS)
-    for name, value in fields.items():
-        setattr(proposal, name, value)
-    if snapshot(proposal, PROPOSAL_FIELDS) == before_fields:
+    if all(getattr(proposal, name) == value for name, value in fields.items()):
         raise ValidationError(_("Nothing has changed: change the proposal before saving a new version."))
-    proposal.version += 1
     before.full_clean()
     before.save()
     return save_and_record(
@@ -312,6 +308,7 @@ def proposal_amend(*, actor: Any, proposal: Proposal, reason: str, **fields: Any
         actor=actor,
         action="proposal.amended",
         tracked=(*PROPOSAL_FIELDS, "version"),
+        fields={**fields, "version": proposal.version + 1},
         check=_check_proposal,
     )
 

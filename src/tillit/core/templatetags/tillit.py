@@ -3,8 +3,11 @@ from typing import Any
 
 import segno
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,6 +31,7 @@ FIELD_LABELS = {
     "teams": _("Teams"),
     "units": _("Units"),
     "seed": _("Random seed"),
+    "position": _("Response"),
 }
 
 
@@ -37,7 +41,20 @@ def describe_action(action: str) -> str:
 
 
 @register.filter
-def field_label(name: str) -> str:
+def field_label(name: str, entry: Any = None) -> str:
+    """A changed field's name in words: the field's own name on the entry's kind of object when it has one
+    (a proposal's title is not a person's job title), else the shared label."""
+    # get_for_id is cached: the page does not ask the database once per entry.
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class() if entry is not None else None
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            pass
+        else:
+            label = getattr(field, "verbose_name", None)
+            if label:
+                return capfirst(str(label))
     return str(FIELD_LABELS.get(name, name))
 
 
