@@ -293,12 +293,21 @@ def _require_step(dialogue: Dialogue, kind: str) -> Step:
     return step
 
 
+def _participants_dialogue(participant: Participant, dialogue: Dialogue | None) -> Dialogue:
+    """A hall sends thousands of notes and votes a minute: the dialogue the request has just read is used, not
+    read again; without one (or with another one) it is read here."""
+    if dialogue is None or dialogue.pk != participant.dialogue_id:
+        dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
+    return dialogue
+
+
 @transaction.atomic
-def note_add(*, participant: Participant, text: str) -> Note:
-    dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
+def note_add(*, participant: Participant, text: str, dialogue: Dialogue | None = None) -> Note:
+    """``dialogue``: the participant's, as the request has just read it; read here when not given."""
+    dialogue = _participants_dialogue(participant, dialogue)
     step = _require_step(dialogue, Step.Kind.REFLECTION)
     note = Note(participant=participant, step=step, text=text.strip())
-    note.full_clean()
+    note.full_clean(exclude=["participant", "step"])  # both are rows in hand: no need to look them up again
     note.save()
     live.notes_changed(dialogue)
     return note
@@ -316,8 +325,10 @@ def note_hide(*, actor: Any, note: Note, hidden: bool = True) -> Note:
 
 
 @transaction.atomic
-def summary_save(*, participant: Participant, text: str, agreed: bool = False) -> TableSummary:
-    dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
+def summary_save(
+    *, participant: Participant, text: str, agreed: bool = False, dialogue: Dialogue | None = None
+) -> TableSummary:
+    dialogue = _participants_dialogue(participant, dialogue)
     step = _require_step(dialogue, Step.Kind.TABLE)
     if participant.table_id is None:
         raise ValidationError(_("Choose a table first."))
@@ -341,10 +352,8 @@ def summary_save(*, participant: Participant, text: str, agreed: bool = False) -
 def vote_cast(
     *, participant: Participant, statement: Statement, value: int, dialogue: Dialogue | None = None
 ) -> Vote:
-    """``dialogue``: the participant's, as the request has just read it (a hall votes thousands of times a
-    minute, so it is not read twice); read here when not given."""
-    if dialogue is None or dialogue.pk != participant.dialogue_id:
-        dialogue = Dialogue.objects.select_related("current_step").get(pk=participant.dialogue_id)
+    """``dialogue``: the participant's, as the request has just read it; read here when not given."""
+    dialogue = _participants_dialogue(participant, dialogue)
     _require_step(dialogue, Step.Kind.PLENARY)
     if statement.dialogue_id != dialogue.pk or statement.hidden:
         raise ValidationError(_("This statement is not part of the agreement round."))

@@ -349,7 +349,11 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
             if (
                 form.is_valid()
                 and run_service(
-                    form, services.note_add, participant=participant, text=form.cleaned_data["text"]
+                    form,
+                    services.note_add,
+                    participant=participant,
+                    text=form.cleaned_data["text"],
+                    dialogue=dialogue,
                 )
                 is not None
             ):
@@ -362,7 +366,11 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
             if not (
                 summary_form.is_valid()
                 and run_service(
-                    summary_form, services.summary_save, participant=participant, **summary_form.cleaned_data
+                    summary_form,
+                    services.summary_save,
+                    participant=participant,
+                    dialogue=dialogue,
+                    **summary_form.cleaned_data,
                 )
                 is not None
             ):
@@ -385,7 +393,7 @@ def participate(request: HttpRequest, code: str) -> HttpResponse:
     if not getattr(request, "htmx", False):
         # Read before the page's data, so that the live stream replays whatever happens in between.
         context["last_event_ids"] = last_event_ids(live.participant_channels(dialogue, participant))
-    dialogue.refresh_from_db()
+        dialogue.refresh_from_db()
     context.update(
         step_context(dialogue, table=participant.table, participant=participant, request=request, **forms)
     )
