@@ -30,6 +30,11 @@ NOT_FREE_TEXT = {
     ("dialogue", "ThemeEdit", "theme"),
     # A decision's reference is made by Tillit: the year and a running number.
     ("decisions", "Decision", "number"),
+    ("teams", "Role", "template"),  # the key of a role template
+    # Written by Tillit from texts the guard has already checked (a proposal's title), with a link and a key.
+    ("notifications", "Notification", "text"),
+    ("notifications", "Notification", "url"),
+    ("notifications", "Notification", "key"),
 }
 
 

@@ -169,7 +169,7 @@ _exempelstad_copy: dict[str, sqlite3.Connection] = {}
 
 @pytest.fixture
 def exempelstad(live_server: Any) -> Any:
-    """The demo municipality Exempelstad with its demo decisions, fresh for each test (the live server's database is emptied after
+    """The demo municipality Exempelstad with its demo decisions, roles and meetings, fresh for each test (the live server's database is emptied after
     each test). Returns the live server.
 
     On the in-memory SQLite test database the first test builds it and keeps a copy, and later tests restore
@@ -181,10 +181,12 @@ def exempelstad(live_server: Any) -> Any:
 
     from tillit.decisions.demo import load_demo_decisions
     from tillit.organisation.demo.exempelstad import load_exempelstad
+    from tillit.teams.demo import load_demo_teams
 
     def load() -> None:
         load_exempelstad()
         load_demo_decisions()
+        load_demo_teams()
 
     in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if not in_memory_sqlite:

@@ -55,6 +55,7 @@ LOGGED_IN = {
     "people-page-2": "/personer/?page=2",
     "person": "/personer/{anna}/",
     "account": "/mitt-konto/",
+    "notifications": "/notiser/",
     "decision-register": "/beslut/",
     "decision-register-filtered": "/beslut/?status=delegated&q=surfplattor",
     "decision": "/beslut/{decision}/",
@@ -92,6 +93,11 @@ TEAM_NORR_MEMBER = {
     "proposal-amend": "/forslag/{advice_proposal}/andra/",
     "proposal-decided": "/forslag/{decided_proposal}/",
     "mandate-change": "/delegationsordning/{mandate}/foresla-andring/",
+    "roles": TEAM_NORR + "roller/",
+    "role": "/roller/{role}/",
+    "meetings": TEAM_NORR + "moten/",
+    "meeting-closed": "/moten/{closed_meeting}/",
+    "meeting-planned": "/moten/{planned_meeting}/",
 }
 STATUS = {"invitation-bad-link": 410}
 
@@ -103,14 +109,25 @@ def pages_for(login: str) -> dict[str, str]:
     pages |= LOGGED_IN | {"team-edit": TEAM_EDIT[login]}
     if login == "anna":
         pages |= TEAM_NORR_MEMBER
+    if login == "coach":
+        pages |= {"coached-teams": "/mina-team/"}
     return pages | ADMINISTRATION if login == "admin" else pages
 
 
 DESKTOP_CASES = [(login, name, path) for login in LOGINS for name, path in pages_for(login).items()]
 PHONE_PAGES = {
     "logged-out": ["start", "login", "accessibility"],
-    "anna": ["start", "team", "people", "account", "proposal-open", "decision-register", "decision"],
-    "coach": ["start", "team", "people", "account"],
+    "anna": [
+        "start",
+        "team",
+        "people",
+        "account",
+        "proposal-open",
+        "decision-register",
+        "decision",
+        "meeting-closed",
+    ],
+    "coach": ["start", "team", "people", "account", "coached-teams"],
     "facilitator": ["start", "team", "people", "account"],
     "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
 }
@@ -179,6 +196,7 @@ class Browse:
 def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
     from tillit.accounts.models import User
     from tillit.decisions.models import Committee, Decision, Mandate, Proposal
+    from tillit.teams.models import Meeting, Role
 
     tablets = Decision.objects.get(proposal__title="Surfplattor till hembesöken")
     placeholders = {
@@ -189,6 +207,9 @@ def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
         "committee": Committee.objects.get(name="Socialnämnden").pk,
         "open_proposal": Proposal.objects.get(title="Gemensam lunchpaus på onsdagar").pk,
         "advice_proposal": Proposal.objects.get(title="Pröva öppen mottagning på fredagar").pk,
+        "role": Role.objects.get(template="budget").pk,
+        "closed_meeting": Meeting.objects.get(status=Meeting.Status.CLOSED).pk,
+        "planned_meeting": Meeting.objects.get(status=Meeting.Status.PLANNED).pk,
     }
     return Browse(shared_page, base_url, placeholders)
 

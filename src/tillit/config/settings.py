@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "tillit.organisation",
     "tillit.dialogue",
     "tillit.decisions",
+    "tillit.teams",
+    "tillit.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tillit.core.context_processors.site",
+                "tillit.notifications.context_processors.unread",
             ],
         },
     }
@@ -204,6 +207,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tillit <noreply@localhost>")
+# The address people open Tillit at, for links in e-mails sent without a request (reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Language: Swedish first, English complete.
 LANGUAGE_CODE = "sv"

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("tillit.organisation.urls")),
     path("", include("tillit.dialogue.urls")),
     path("", include("tillit.decisions.urls")),
+    path("", include("tillit.teams.urls")),
+    path("", include("tillit.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oidc/", include(oidc.urlpatterns)),

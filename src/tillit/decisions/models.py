@@ -240,6 +240,11 @@ class Proposal(models.Model):
     mandate_change = models.JSONField(
         null=True, blank=True, help_text="The new content of `mandate`, when the proposal is to change it."
     )
+    effect = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the decision does beyond being recorded, e.g. who takes a role: {'kind': ..., ...}.",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(

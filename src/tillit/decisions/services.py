@@ -3,6 +3,7 @@ transaction, with history. Views and the API check who may ask; these functions 
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,8 @@ from tillit.decisions.models import (
     ProposalVersion,
     Response,
 )
+from tillit.notifications.models import Kind
+from tillit.notifications.services import notify
 from tillit.organisation.models import Membership, Team, Unit
 from tillit.organisation.selectors import unit_ancestors
 
@@ -81,6 +84,15 @@ _GROUP_WORDS = re.compile(
 )
 
 PROPOSAL_FIELDS = ("title", "background", "options", "mandate", "amount", "process", "deadline")
+
+
+# What a decision does beyond being recorded, by the kind in its proposal's `effect`: another app registers a
+# handler (the teams app: who takes a role), called in the decision's transaction.
+EFFECTS: dict[str, Callable[[Any, Proposal, Decision], None]] = {}
+
+
+def register_effect(kind: str, handler: Callable[[Any, Proposal, Decision], None]) -> None:
+    EFFECTS[kind] = handler
 
 
 def _check_mandate(mandate: Mandate) -> None:
@@ -262,7 +274,23 @@ def proposal_create(*, actor: Any, team: Team, **fields: Any) -> Proposal:
     )
     if advisers:
         proposal.advisers.set(advisers)
+    _tell_about(proposal, actor)
     return proposal
+
+
+def _tell_about(proposal: Proposal, actor: Any) -> None:
+    """Everyone the proposal waits for: the team's members, those asked for advice, and whoever decides it."""
+    members = User.objects.filter(memberships__team=proposal.team, memberships__role=Membership.Role.MEMBER)
+    people = [*members, *proposal.advisers.all()]
+    if proposal.mandate is not None:
+        people.append(proposal.mandate.delegate)
+    notify(
+        [person for person in people if person.pk != actor.pk],
+        Kind.PROPOSAL,
+        _("New proposal in %(team)s: %(title)s") % {"team": proposal.team, "title": proposal.title},
+        proposal.get_absolute_url(),
+        f"proposal:{proposal.pk}",
+    )
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -487,6 +515,18 @@ def proposal_decide(
     )
     if proposal.mandate_change is not None and mandate is not None:
         _apply_mandate_change(actor, mandate, proposal)
+    if proposal.effect:
+        EFFECTS[proposal.effect["kind"]](actor, proposal, decision)
+    took_part = User.objects.filter(
+        pk__in=[proposal.created_by_id, *proposal.responses.values_list("person_id", flat=True)]
+    )
+    notify(
+        [person for person in took_part if person.pk != actor.pk],
+        Kind.DECIDED,
+        _("Decided: %(title)s") % {"title": proposal.title},
+        decision.get_absolute_url(),
+        f"decided:proposal:{proposal.pk}",
+    )
     return decision
 
 

@@ -158,6 +158,7 @@ def home_summary_for(*, user: Any) -> dict[str, Any]:
     roles = list(RoleAssignment.objects.filter(person=user).select_related("unit"))
     return {
         "my_memberships": memberships,
+        "coaching": any(m.role == Membership.Role.COACH for m in memberships),
         "my_roles": roles,
         "counts": {
             "units": Unit.objects.count(),

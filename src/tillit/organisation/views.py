@@ -27,6 +27,7 @@ from tillit.organisation.forms import (
     UnitForm,
 )
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
+from tillit.teams.selectors import team_roles_summary
 
 PEOPLE_PER_PAGE = 48
 
@@ -77,6 +78,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": _history(team),
         "nav": "organisation",
         **team_decisions_summary(user=request.user, team=team, ancestors=above),
+        **team_roles_summary(user=request.user, team=team),
     }
     return render(request, "organisation/team.html", context)
 

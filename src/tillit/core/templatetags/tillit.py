@@ -32,6 +32,9 @@ FIELD_LABELS = {
     "units": _("Units"),
     "seed": _("Random seed"),
     "position": _("Response"),
+    "item": _("Item"),
+    "item_count": _("Items"),
+    "action": _("Action"),
 }
 
 
