@@ -248,3 +248,23 @@ def test_advice_is_asked_outside_the_team_and_the_proposer_decides(team):
     decision = services.proposal_decide(actor=anna, proposal=made, outcome="Vi köper, med MDM.")
     assert decision.mandate is None
     assert Decision.objects.count() == 1
+
+
+def test_a_vote_scores_the_options_and_the_tally_ranks_them(team):
+    team, (anna, bo, cia, dan) = team
+    made = proposal(team, anna, process=Proposal.Process.VOTE, options="Onsdag\nFredag")
+    services.proposal_respond(
+        actor=bo, proposal=made, position=Response.Position.AGREE, scores={"Onsdag": 2, "Fredag": 5}
+    )
+    services.proposal_respond(
+        actor=cia, proposal=made, position=Response.Position.AGREE, scores={"Onsdag": 4, "Fredag": 4}
+    )
+    with pytest.raises(ValidationError):
+        services.proposal_respond(
+            actor=dan, proposal=made, position=Response.Position.AGREE, scores={"Onsdag": 9}
+        )
+    with pytest.raises(ValidationError):
+        services.proposal_respond(
+            actor=dan, proposal=made, position=Response.Position.AGREE, scores={"Lördag": 1}
+        )
+    assert selectors.tally(made, anna).scores == [("Fredag", 9, 2, 4.5), ("Onsdag", 6, 2, 3.0)]

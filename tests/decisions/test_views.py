@@ -233,3 +233,22 @@ def test_a_member_proposes_a_change_to_a_mandate(client, team):
     assert bo.full_name in shown and cia.full_name in shown  # now and proposed, side by side
     order.refresh_from_db()
     assert order.delegate == cia
+
+
+def test_scoring_the_options_of_a_vote_through_the_page(client, team):
+    team, (anna, bo, _cia) = team
+    made = proposal(team, anna, process="vote", options="Onsdag\nFredag")
+    login(client, bo)
+    shown = page(client.get(made.get_absolute_url()))
+    assert "Poäng för ”Onsdag” (0–5)" in shown
+    response = client.post(
+        reverse("decisions:proposal_respond", args=[made.pk]), {"position": "agree", "score_1": "7"}
+    )
+    assert response.status_code == 400 and not Response.objects.exists()
+    client.post(
+        reverse("decisions:proposal_respond", args=[made.pk]),
+        {"position": "agree", "score_1": "2", "score_2": "5"},
+    )
+    assert Response.objects.get().scores == {"Onsdag": 2, "Fredag": 5}
+    shown = page(client.get(made.get_absolute_url()))
+    assert "Alternativen efter total poäng" in shown

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.accounts.models import User
 from tillit.core.forms import TillitForm, TillitModelForm
 from tillit.decisions.models import (
+    MAX_SCORE,
     NON_DELEGABLE,
     PROCESS_POSITIONS,
     Committee,
@@ -159,7 +160,7 @@ class ProposalForm(TillitModelForm):
             "process": _(
                 "Advice: you ask those affected and those who know, then the decision-maker decides. Consent:"
                 " the proposal is amended until no reasoned objection remains. Vote: agree, abstain,"
-                " disagree or block, and a preferred option."
+                " disagree or block, and a score from 0 to 5 for each option."
             ),
         }
 
@@ -211,10 +212,30 @@ class ResponseForm(TillitForm):
             self.fields["position"].widget = forms.HiddenInput()
             self.fields["reason"].label = _("Your advice")
             self.fields["reason"].help_text = ""
-        if proposal.option_list:
+        self.score_names: dict[str, str] = {}
+        if proposal.option_list and proposal.process == Proposal.Process.VOTE:
+            # A vote between options is a score for each: 0 (not at all) to 5 (the best).
+            del self.fields["option"]
+            for number, option in enumerate(proposal.option_list, start=1):
+                name = f"score_{number}"
+                self.score_names[name] = option
+                self.fields[name] = forms.IntegerField(
+                    label=_("Score for “%(option)s” (0–%(max)s)") % {"option": option, "max": MAX_SCORE},
+                    min_value=0,
+                    max_value=MAX_SCORE,
+                    required=False,
+                )
+        elif proposal.option_list:
             self.fields["option"].choices = [(o, o) for o in proposal.option_list]  # type: ignore[attr-defined]
         else:
             del self.fields["option"]
+
+    def scores(self) -> dict[str, int]:
+        return {
+            option: self.cleaned_data[name]
+            for name, option in self.score_names.items()
+            if self.cleaned_data.get(name) is not None
+        }
 
 
 class ConflictForm(TillitForm):

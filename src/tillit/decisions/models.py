@@ -318,6 +318,7 @@ class Response(models.Model):
     version = models.PositiveIntegerField(_("on version"))
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     option = FreeCharField(_("preferred option"), max_length=200, blank=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True, help_text="In a vote: option → 0 to 5.")
     reason = FreeTextField(_("reason or advice"), blank=True)
     current = models.BooleanField(default=True)
     created_at = models.DateTimeField(_("given"), auto_now_add=True)
@@ -333,6 +334,13 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.person}: {self.get_position_display()}"
 
+    @property
+    def score_pairs(self) -> list[tuple[str, int]]:
+        """The scores as (option, score), for a template (a dict's own "items" would hide an option so named)."""
+        return list(self.scores.items())
+
+
+MAX_SCORE = 5
 
 PROCESS_POSITIONS: dict[str, list[str]] = {
     Proposal.Process.ADVICE: [Response.Position.ADVICE],

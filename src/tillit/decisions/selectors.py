@@ -71,6 +71,7 @@ class Tally:
     counts: list[tuple[str, int]]
     options: list[tuple[str, int]]
     waiting_for: list[Any]
+    scores: list[tuple[str, int, int, float | None]]  # option, total, how many scored it, average
 
 
 def tally(proposal: Proposal, viewer: Any) -> Tally:
@@ -83,6 +84,7 @@ def tally(proposal: Proposal, viewer: Any) -> Tally:
     from tillit.decisions.models import PROCESS_POSITIONS
 
     options = Counter(r.option for r in current if r.option and r.version == proposal.version)
+    scored = [r.scores for r in current if r.scores and r.version == proposal.version]
     conflicted = set(Conflict.objects.filter(proposal=proposal).values_list("person_id", flat=True))
     answered = {r.person_id for r in current if r.version == proposal.version}
     members = [
@@ -96,6 +98,16 @@ def tally(proposal: Proposal, viewer: Any) -> Tally:
         earlier=[r for r in responses if not r.current],
         counts=[(str(labels[p]), counts.get(p, 0)) for p in PROCESS_POSITIONS[proposal.process]],
         options=[(option, options.get(option, 0)) for option in proposal.option_list],
+        scores=sorted(
+            (
+                (option, sum(given), len(given), round(sum(given) / len(given), 1) if given else None)
+                for option in proposal.option_list
+                for given in [[s[option] for s in scored if option in s]]
+            ),
+            key=lambda row: -row[1],
+        )
+        if scored
+        else [],
         waiting_for=[p for p in members if p.pk not in answered and p.pk not in conflicted]
         if proposal.is_open
         else [],

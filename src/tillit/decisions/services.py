@@ -21,6 +21,7 @@ from tillit.decisions.models import (
     MANDATE_CONTENT as MANDATE_CONTENT,
 )
 from tillit.decisions.models import (
+    MAX_SCORE,
     NON_DELEGABLE,
     PROCESS_POSITIONS,
     Committee,
@@ -343,7 +344,13 @@ def proposal_amend(*, actor: Any, proposal: Proposal, reason: str, **fields: Any
 
 @transaction.atomic
 def proposal_respond(
-    *, actor: Any, proposal: Proposal, position: str, reason: str = "", option: str = ""
+    *,
+    actor: Any,
+    proposal: Proposal,
+    position: str,
+    reason: str = "",
+    option: str = "",
+    scores: dict[str, int] | None = None,
 ) -> Response:
     proposal = _locked(proposal)
     if proposal.deadline <= timezone.now():
@@ -363,6 +370,9 @@ def proposal_respond(
         raise ValidationError({"reason": _("Write your advice.")})
     if option and option not in proposal.option_list:
         raise ValidationError({"option": _("Choose one of the proposal's options.")})
+    scores = scores or {}
+    if any(o not in proposal.option_list or not 0 <= v <= MAX_SCORE for o, v in scores.items()):
+        raise ValidationError(_("Give each option a score from 0 to %(max)s.") % {"max": MAX_SCORE})
     Response.objects.filter(proposal=proposal, person=actor, current=True).update(current=False)
     response = Response(
         proposal=proposal,
@@ -371,6 +381,7 @@ def proposal_respond(
         position=position,
         reason=reason,
         option=option,
+        scores=scores,
     )
     response.full_clean()
     response.save()

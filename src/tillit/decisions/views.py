@@ -253,6 +253,7 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
             position=form.cleaned_data["position"],
             reason=form.cleaned_data["reason"],
             option=form.cleaned_data.get("option") or "",
+            scores=form.scores(),
         )
     ):
         messages.success(request, _("Your response has been recorded."))

@@ -56,11 +56,11 @@ def dialogue_and_participant(request: HttpRequest, code: str) -> tuple[Dialogue,
             ),
             None,
         )
-        own_cookie = request.COOKIES.get(
-            PARTICIPANT_COOKIE.format(participant.dialogue_id if participant else "")
-        )
-        if participant is not None and own_cookie and hash_token(own_cookie) == participant.token_hash:
-            return participant.dialogue, participant
+        # A token counts only in the cookie named for its own dialogue.
+        if participant is not None:
+            own = request.COOKIES.get(PARTICIPANT_COOKIE.format(participant.dialogue_id), "")
+            if hash_token(own) == participant.token_hash:
+                return participant.dialogue, participant
     return dialogue_by_code(code), None
 
 
