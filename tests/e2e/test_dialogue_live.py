@@ -157,10 +157,13 @@ def test_a_step_change_reaches_every_phone_without_a_page_request(
     expect(screen.locator("[data-notes]")).to_have_text("3 anteckningar")
 
     # A pause reaches the phones as data: the timer says so, and nothing else is fetched.
-    console.locator("#console button[name=action][value=pause]").first.click()
+    pause = console.locator("#console button[name=action][value=pause]").first
+    pause.click()
     for phone in phones:
         expect(phone.locator(".timer__paused")).to_be_visible()
-    console.locator("#console button[name=action][value=pause]").first.click()
+    # The console redraws itself after the pause: click its new "Resume", not the button it replaced.
+    expect(pause).to_have_text("Fortsätt")
+    pause.click()
     for phone in phones:
         expect(phone.locator(".timer__paused")).to_be_hidden()
 
