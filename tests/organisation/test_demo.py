@@ -53,3 +53,20 @@ def test_loading_twice_changes_nothing():
     call_command("demo-data", "--brief", stdout=out)
     assert out.getvalue() == ""
     assert User.objects.count() == people
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_has_decisions_roles_and_meetings_and_emails_no_one(mailoutbox):
+    from tillit.decisions.models import Decision, Mandate, Proposal
+    from tillit.notifications.models import Notification
+    from tillit.teams.models import Meeting, Role
+
+    call_command("demo-data", "--brief", stdout=StringIO())
+    assert Mandate.objects.count() == 3
+    assert Decision.objects.filter(report__isnull=False).exists()
+    assert Decision.objects.filter(report__isnull=True, mandate__isnull=False).exists()
+    assert Proposal.objects.filter(status=Proposal.Status.OPEN).count() == 3
+    assert Role.objects.count() == 5
+    assert set(Meeting.objects.values_list("status", flat=True)) == {"closed", "planned"}
+    assert Notification.objects.filter(person__email="anna@exempelstad.se").exists()
+    assert mailoutbox == []

@@ -2,7 +2,9 @@
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -15,15 +17,28 @@ from tillit.notifications.models import Kind, Notification, Setting
 
 logger = logging.getLogger(__name__)
 
+# Off while demo data is loaded: the notifications are made, but no one is e-mailed.
+_emails_on: ContextVar[bool] = ContextVar("notification_emails_on", default=True)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    token = _emails_on.set(False)
+    try:
+        yield
+    finally:
+        _emails_on.reset(token)
+
 
 def notify(people: Iterable[Any], kind: str, text: str, url: str, key: str) -> None:
     """Tells each person (once per ``key``), after the transaction that caused it has committed."""
     recipients = {person.pk: person for person in people if person is not None and person.is_active}
     if recipients:
-        transaction.on_commit(lambda: _deliver(list(recipients.values()), kind, text, url, key))
+        email = _emails_on.get()
+        transaction.on_commit(lambda: _deliver(list(recipients.values()), kind, text, url, key, email))
 
 
-def _deliver(people: list[Any], kind: str, text: str, url: str, key: str) -> None:
+def _deliver(people: list[Any], kind: str, text: str, url: str, key: str, email: bool = True) -> None:
     chosen = {s.person_id: s for s in Setting.objects.filter(person__in=people, kind=kind)}
     already = set(Notification.objects.filter(person__in=people, key=key).values_list("person_id", flat=True))
     for person in people:
@@ -38,7 +53,7 @@ def _deliver(people: list[Any], kind: str, text: str, url: str, key: str) -> Non
             Notification.objects.create(
                 person=person, kind=kind, text=text[:300], url=url, key=key, read_at=timezone.now()
             )
-        if (setting is None or setting.email) and person.email:
+        if email and (setting is None or setting.email) and person.email:
             _send(person.email, text, url)
 
 
