@@ -107,7 +107,7 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("facilitator"),
+        verbose_name=_("leads the meeting"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     previous_minutes_approved = models.BooleanField(_("previous minutes approved"), default=False)

@@ -227,7 +227,7 @@ def meeting_approve_previous_minutes(*, actor: Any, meeting: Meeting) -> Meeting
         actor=actor,
         obj=meeting,
         action="meeting.minutes_approved",
-        changes={"meeting": str(previous) if previous else None},
+        changes={"previous_meeting": str(previous) if previous else None},
     )
     return meeting
 

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "position": _("Response"),
     "item": _("Item"),
     "item_count": _("Items"),
+    "previous_meeting": _("Previous meeting"),
     "action": _("Action"),
 }
 
