@@ -296,7 +296,9 @@ def _tell_about(proposal: Proposal, actor: Any) -> None:
 
 def _locked(proposal: Proposal) -> Proposal:
     """The proposal as it is now, locked for this transaction: one change at a time."""
-    locked = Proposal.objects.select_for_update().select_related("mandate", "team").get(pk=proposal.pk)
+    locked = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("mandate", "team").get(pk=proposal.pk)
+    )
     if not locked.is_open:
         raise ValidationError(_("The proposal is no longer open."))
     return locked
@@ -571,7 +573,11 @@ def decision_amend(
 ) -> Decision:
     """A decision is a record: it is never edited. An amendment is a new version that replaces it, made by
     whoever may decide the matter now."""
-    decision = Decision.objects.select_for_update().select_related("proposal__mandate").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("proposal__mandate")
+        .get(pk=decision.pk)
+    )
     if Decision.objects.filter(replaces=decision).exists():
         raise ValidationError(_("This version has already been replaced; amend the newest version."))
     people, capacity = deciders(decision.proposal)
@@ -638,7 +644,9 @@ def report_make(
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period must end on or after its first day.")})
     decisions = (
-        reportable(committee, period_start, period_end).filter(report__isnull=True).select_for_update()
+        reportable(committee, period_start, period_end)
+        .filter(report__isnull=True)
+        .select_for_update(of=("self",))
     )
     pks = list(decisions.values_list("pk", flat=True))
     if not pks:
