@@ -7,9 +7,11 @@ from django.utils import timezone
 from tillit.accounts.models import User
 from tillit.decisions import services
 from tillit.decisions.models import Mandate, Proposal, Response
+from tillit.notifications.services import without_email
 from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 
 
+@without_email()  # the demo's people are told in Tillit, not by e-mail
 def load_demo_decisions() -> None:
     team = Team.objects.get(name="Barn, unga, familj – team Norr")
     members = [

@@ -7,11 +7,13 @@ from django.utils import timezone
 from tillit.accounts.models import User
 from tillit.decisions import services as decisions
 from tillit.decisions.models import Response
+from tillit.notifications.services import without_email
 from tillit.organisation.models import Membership, Team
 from tillit.teams import services
 from tillit.teams.models import RoleHolder
 
 
+@without_email()  # the demo's people are told in Tillit, not by e-mail
 def load_demo_teams() -> None:
     team = Team.objects.get(name="Barn, unga, familj – team Norr")
     members = [

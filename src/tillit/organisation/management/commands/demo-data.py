@@ -21,13 +21,11 @@ class Command(BaseCommand):
             from tillit.accounts.models import User
             from tillit.decisions.demo import load_demo_decisions
             from tillit.dialogue.demo import load_demo_dialogue
-            from tillit.notifications.services import without_email
             from tillit.teams.demo import load_demo_teams
 
             load_demo_dialogue(User.objects.get(email="facilitator@exempelstad.se"))
-            with without_email():  # the demo's people are told in Tillit, not by e-mail
-                load_demo_decisions()
-                load_demo_teams()
+            load_demo_decisions()
+            load_demo_teams()
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
         elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
