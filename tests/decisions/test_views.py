@@ -252,3 +252,15 @@ def test_scoring_the_options_of_a_vote_through_the_page(client, team):
     assert Response.objects.get().scores == {"Onsdag": 2, "Fredag": 5}
     shown = page(client.get(made.get_absolute_url()))
     assert "Alternativen efter total poäng" in shown
+
+
+def test_the_delegation_order_per_unit(client, team):
+    team, (anna, _bo, cia) = team
+    other, (olle,) = team_with_members(1)
+    mine = mandate(team, cia, matter="Inköp i teamet")
+    theirs = mandate(other, olle, matter="Inköp i det andra teamet")
+    login(client, anna)
+    everything = page(client.get(reverse("decisions:mandates")))
+    assert mine.matter in everything and theirs.matter in everything
+    one_unit = page(client.get(reverse("decisions:mandates"), {"enhet": team.unit.slug}))
+    assert mine.matter in one_unit and theirs.matter not in one_unit

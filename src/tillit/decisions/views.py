@@ -38,7 +38,7 @@ from tillit.decisions.models import (
     MandateVersion,
     Proposal,
 )
-from tillit.organisation.models import Membership, Team
+from tillit.organisation.models import Membership, Team, Unit
 
 REGISTER_PER_PAGE = 50
 
@@ -62,19 +62,21 @@ def _history(obj: Any, limit: int = 30) -> list[HistoryEntry]:
 
 @login_required
 def mandate_list(request: HttpRequest) -> HttpResponse:
-    mandates = selectors.mandate_list_for(user=request.user)
+    """The delegation order, per committee; ``?enhet=`` narrows it to one unit's mandates."""
+    units = Unit.objects.filter(mandates__active=True).distinct().order_by("name")
+    unit = units.filter(slug=request.GET.get("enhet", "")).first()
+    mandates = selectors.mandate_list_for(user=request.user, unit=unit)
     committees: dict[Committee, list[Mandate]] = {}
     for mandate in mandates:
         committees.setdefault(mandate.committee, []).append(mandate)
-    return render(
-        request,
-        "decisions/mandates.html",
-        {
-            "committees": committees,
-            "nav": "decisions",
-            "can_manage": request.user.has_perm("decisions.manage_mandates"),
-        },
-    )
+    context = {
+        "committees": committees,
+        "units": units,
+        "unit": unit,
+        "nav": "decisions",
+        "can_manage": request.user.has_perm("decisions.manage_mandates"),
+    }
+    return render(request, "decisions/mandates.html", context)
 
 
 @login_required
