@@ -97,3 +97,51 @@ def test_register_mandates_and_reports_grid(world):
         "outsider": everyone,
         "anonymous": set(),
     }
+
+
+def test_decision_grid_newest_and_replaced(world):
+    made, people = world
+    first = services.proposal_decide(actor=people["delegate"], proposal=made, outcome="Ja.")
+    newest = {role for role, person in people.items() if person.has_perm("decisions.amend_decision", first)}
+    assert newest == {"delegate"}
+    second = services.decision_amend(
+        actor=people["delegate"], decision=first, outcome="Ja, till mars.", reason="Kortare."
+    )
+    assert {
+        role for role, person in people.items() if person.has_perm("decisions.amend_decision", first)
+    } == set()
+    assert {
+        role for role, person in people.items() if person.has_perm("decisions.amend_decision", second)
+    } == {"delegate"}
+    viewers = {role for role, person in people.items() if person.has_perm("decisions.view_register")}
+    assert viewers == set(people) - {"anonymous"}
+
+
+def test_mandate_grid_in_force_and_ended(world):
+    made, people = world
+    order = made.mandate
+
+    def grid(mandate):
+        return {
+            role: {
+                p
+                for p in ("propose_mandate_change", "manage_mandates")
+                if person.has_perm(f"decisions.{p}", mandate)
+            }
+            for role, person in people.items()
+        }
+
+    in_force = {
+        "proposer": {"propose_mandate_change"},
+        "member": {"propose_mandate_change"},
+        "member_with_conflict": {"propose_mandate_change"},
+        "coach": set(),
+        "delegate": set(),
+        "administrator": {"manage_mandates"},
+        "outsider": set(),
+        "anonymous": set(),
+    }
+    assert grid(order) == in_force
+    services.mandate_end(actor=people["administrator"], mandate=order)
+    order.refresh_from_db()
+    assert grid(order) == {role: perms - {"propose_mandate_change"} for role, perms in in_force.items()}

@@ -9,7 +9,8 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from tillit.decisions.models import Conflict, Proposal, Response
+from tillit.decisions.models import Conflict, Decision, Mandate, Proposal, Response
+from tillit.organisation.models import Membership
 from tillit.organisation.rules import is_active_person, is_administrator, is_team_coach, is_team_member
 
 
@@ -81,6 +82,31 @@ def may_decide(user: Any, proposal: Proposal | None) -> bool:
     return proposal is not None and is_active_person(user) and user in deciders(proposal)[0]
 
 
+@predicate
+def may_amend_decision(user: Any, decision: Decision | None) -> bool:
+    """The newest version of a decision is amended by whoever may decide the matter now, without jäv."""
+    from tillit.decisions.services import deciders
+
+    return (
+        decision is not None
+        and is_active_person(user)
+        and not Decision.objects.filter(replaces=decision).exists()
+        and user in deciders(decision.proposal)[0]
+        and not Conflict.objects.filter(proposal=decision.proposal, person=user).exists()
+    )
+
+
+@predicate
+def may_propose_mandate_change(user: Any, mandate: Mandate | None) -> bool:
+    """A mandate in force; the change is proposed in one of the person's teams."""
+    return (
+        mandate is not None
+        and mandate.active
+        and is_active_person(user)
+        and Membership.objects.filter(person=user, role=Membership.Role.MEMBER).exists()
+    )
+
+
 can_view_proposal = (
     is_administrator
     | is_proposal_member
@@ -105,3 +131,5 @@ add_perm("decisions.amend", is_open & is_proposer)
 add_perm("decisions.withdraw", is_open & is_proposer)
 add_perm("decisions.declare_conflict", is_open & can_view_proposal & ~has_conflict)
 add_perm("decisions.decide", is_open & ~has_conflict & may_decide)
+add_perm("decisions.amend_decision", may_amend_decision)
+add_perm("decisions.propose_mandate_change", may_propose_mandate_change)

@@ -112,7 +112,7 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             :20
         ],
         "open_changes": mandate.proposals.filter(status=Proposal.Status.OPEN, mandate_change__isnull=False),
-        "can_propose_change": _teams_of(request).exists(),
+        "can_propose_change": request.user.has_perm("decisions.propose_mandate_change", mandate),
         "history": _history(mandate),
         "nav": "decisions",
     }
@@ -129,9 +129,8 @@ def _teams_of(request: HttpRequest) -> Any:
 def mandate_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Changing a mandate is itself a proposal, made in one of the proposer's teams."""
     mandate = selectors.mandate_get_for(user=request.user, pk=pk)
+    _require(request, "decisions.propose_mandate_change", mandate)
     teams = _teams_of(request)
-    if not teams.exists():
-        raise PermissionDenied
     initial = {"decider": "person"}
     form = MandateChangeForm(request.POST or None, instance=mandate, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -430,7 +429,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for(user=request.user, pk=pk)
     newest = not Decision.objects.filter(replaces=decision).exists()
-    may_amend = newest and request.user in services.deciders(decision.proposal)[0]
+    may_amend = request.user.has_perm("decisions.amend_decision", decision)
     context = {
         "decision": decision,
         "versions": selectors.decision_versions(decision),
@@ -447,8 +446,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for(user=request.user, pk=pk)
-    if request.user not in services.deciders(decision.proposal)[0]:
-        raise PermissionDenied
+    _require(request, "decisions.amend_decision", decision)
     form = DecisionAmendForm(
         request.POST or None, initial={"outcome": decision.outcome, "review_on": decision.review_on}
     )
