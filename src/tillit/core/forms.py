@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from tillit.core.models import AccessibilityReport
@@ -54,6 +56,13 @@ class AccessibilityReportForm(TillitModelForm):
             "What did you try to do, and what happened? Do not write personal identity numbers or"
             " details about clients."
         )
+
+
+def render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], form: forms.BaseForm | None
+) -> HttpResponse:
+    """A page with a form: answered 400 when the form came back with errors, so that clients can tell."""
+    return render(request, template, context, status=400 if form is not None and form.errors else 200)
 
 
 def run_service[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:

@@ -37,7 +37,7 @@ from tillit.decisions.models import (
 from tillit.notifications.models import Kind
 from tillit.notifications.services import notify
 from tillit.organisation.models import Membership, Team, Unit
-from tillit.organisation.selectors import unit_ancestors
+from tillit.organisation.selectors import is_member, unit_ancestors
 
 label_values("process", Proposal.Process.choices)
 label_values("kind", Mandate.Kind.choices)
@@ -255,13 +255,9 @@ def _check_proposal(proposal: Proposal) -> None:
         raise ValidationError({"options": _("Give at least two options, or none.")})
 
 
-def _member(person: Any, team: Team) -> bool:
-    return Membership.objects.filter(team=team, person=person, role=Membership.Role.MEMBER).exists()
-
-
 @transaction.atomic
 def proposal_create(*, actor: Any, team: Team, **fields: Any) -> Proposal:
-    if not _member(actor, team):
+    if not is_member(actor, team):
         raise ValidationError(_("Only the team's members can make proposals in the team."))
     advisers = fields.pop("advisers", None)
     proposal = Proposal(team=team, created_by=actor)

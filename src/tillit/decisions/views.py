@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.exports import csv_response, xlsx_response
-from tillit.core.forms import run_service
+from tillit.core.forms import render_form, run_service
 from tillit.core.models import HistoryEntry
 from tillit.decisions import selectors, services
 from tillit.decisions.forms import (
@@ -97,8 +97,7 @@ def mandate_create(request: HttpRequest) -> HttpResponse:
         if mandate is not None:
             messages.success(request, _("The mandate has been added to the delegation order."))
             return redirect(mandate)
-    status = 400 if form.errors else 200
-    return render(request, "decisions/mandate_form.html", {"form": form, "nav": "decisions"}, status=status)
+    return render_form(request, "decisions/mandate_form.html", {"form": form, "nav": "decisions"}, form)
 
 
 @login_required
@@ -147,12 +146,8 @@ def mandate_change(request: HttpRequest, pk: int) -> HttpResponse:
         if proposal is not None:
             messages.success(request, _("Your proposal to change the mandate has been sent to the team."))
             return redirect(proposal)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "decisions/mandate_change.html",
-        {"form": form, "mandate": mandate, "nav": "decisions"},
-        status=status,
+    return render_form(
+        request, "decisions/mandate_change.html", {"form": form, "mandate": mandate, "nav": "decisions"}, form
     )
 
 
@@ -174,12 +169,8 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         if proposal is not None:
             messages.success(request, _("Your proposal has been sent to the team."))
             return redirect(proposal)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "decisions/proposal_form.html",
-        {"form": form, "team": team, "nav": "organisation"},
-        status=status,
+    return render_form(
+        request, "decisions/proposal_form.html", {"form": form, "team": team, "nav": "organisation"}, form
     )
 
 
@@ -338,12 +329,11 @@ def proposal_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The proposal has been amended. Everyone who responded is asked to look again.")
             )
             return redirect(proposal)
-    status = 400 if form.errors else 200
-    return render(
+    return render_form(
         request,
         "decisions/proposal_amend.html",
         {"form": form, "proposal": proposal, "nav": "organisation"},
-        status=status,
+        form,
     )
 
 
@@ -465,12 +455,11 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The decision has been amended as version %(n)s.") % {"n": new.version}
             )
             return redirect(new)
-    status = 400 if form.errors else 200
-    return render(
+    return render_form(
         request,
         "decisions/decision_amend.html",
         {"form": form, "decision": decision, "nav": "decisions"},
-        status=status,
+        form,
     )
 
 

@@ -102,6 +102,11 @@ def unit_get_for(*, user: Any, slug: str) -> Unit:
         raise Http404 from exc
 
 
+def is_member(person: Any, team: Team) -> bool:
+    """Whether the person is one of the team's members (a coach is not)."""
+    return Membership.objects.filter(team=team, person=person, role=Membership.Role.MEMBER).exists()
+
+
 def team_queryset() -> QuerySet[Team]:
     return Team.objects.select_related("unit").prefetch_related(
         Prefetch(

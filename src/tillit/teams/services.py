@@ -19,6 +19,7 @@ from tillit.decisions.models import Decision, Proposal
 from tillit.notifications.models import Kind
 from tillit.notifications.services import notify
 from tillit.organisation.models import Membership, Team
+from tillit.organisation.selectors import is_member
 from tillit.teams.models import Action, AgendaItem, Meeting, Role, RoleHolder, SupportRequest
 from tillit.teams.role_templates import ROLE_TEMPLATES
 
@@ -45,12 +46,8 @@ label_actions(
 ROLE_FIELDS = ("name", "purpose", "accountabilities", "domain", "term_months")
 
 
-def _member(person: Any, team: Team) -> bool:
-    return Membership.objects.filter(team=team, person=person, role=Membership.Role.MEMBER).exists()
-
-
 def _require_member(person: Any, team: Team, message: str) -> None:
-    if not _member(person, team):
+    if not is_member(person, team):
         raise ValidationError(message)
 
 
@@ -100,7 +97,7 @@ def role_holder_propose(
 ) -> Proposal:
     """A holder is selected by consent: a proposal in the team, which on its decision gives the person the role
     for the role's term."""
-    if not _member(person, role.team):
+    if not is_member(person, role.team):
         raise ValidationError({"person": _("Only a member of the team can hold one of its roles.")})
     if any(h.person_id == person.pk for h in current_holders(role)):
         raise ValidationError({"person": _("%(person)s already holds this role.") % {"person": person}})
@@ -172,7 +169,7 @@ def meeting_plan(
     *, actor: Any, team: Team, starts_at: datetime.datetime, facilitator: User, place: str = ""
 ) -> Meeting:
     _require_member(actor, team, _("Only the team's members can plan its meetings."))
-    if not _member(facilitator, team):
+    if not is_member(facilitator, team):
         raise ValidationError({"facilitator": _("The facilitator must be a member of the team.")})
     meeting = Meeting(team=team, starts_at=starts_at, facilitator=facilitator, place=place, created_by=actor)
     return save_and_record(
@@ -292,7 +289,7 @@ def action_add(
     *, actor: Any, team: Team, text: str, owner: User, due_on: datetime.date, item: AgendaItem | None = None
 ) -> Action:
     _require_member(actor, team, _("Only the team's members add its actions."))
-    if not _member(owner, team):
+    if not is_member(owner, team):
         raise ValidationError({"owner": _("The action's owner must be a member of the team.")})
     action = Action(team=team, item=item, text=text, owner=owner, due_on=due_on)
     action.full_clean()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.accounts.models import User
-from tillit.core.forms import run_service
+from tillit.core.forms import render_form, run_service
 from tillit.core.models import HistoryEntry
 from tillit.organisation.models import Membership, Team
 from tillit.teams import services
@@ -73,9 +73,7 @@ def roles(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "nav": "organisation",
     }
-    return render(
-        request, "teams/roles.html", context, status=400 if form is not None and form.errors else 200
-    )
+    return render_form(request, "teams/roles.html", context, form)
 
 
 @login_required
@@ -112,9 +110,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": list(HistoryEntry.objects.for_object(role)[:20]),
         "nav": "organisation",
     }
-    return render(
-        request, "teams/role.html", context, status=400 if form is not None and form.errors else 200
-    )
+    return render_form(request, "teams/role.html", context, form)
 
 
 @login_required
@@ -155,9 +151,7 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "nav": "organisation",
     }
-    return render(
-        request, "teams/meetings.html", context, status=400 if form is not None and form.errors else 200
-    )
+    return render_form(request, "teams/meetings.html", context, form)
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
