@@ -16,7 +16,8 @@ run: setup
 	@echo ""
 	@echo "  Tillit is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password tillit-demo): anna@exempelstad.se (team member), coach@exempelstad.se (coach),"
-	@echo "  facilitator@exempelstad.se (facilitator / HR developer), admin@exempelstad.se (administrator)"
+	@echo "  facilitator@exempelstad.se (facilitator / HR developer), admin@exempelstad.se (administrator),"
+	@echo "  utveckling@exempelstad.se (development lead: labs and portfolio)"
 	@echo "  Stop with Ctrl+C."
 	@echo ""
 	@DEBUG=1 $(VENV)/bin/uvicorn tillit.config.asgi:application --host $(HOST) --port $(PORT) --log-level warning --timeout-graceful-shutdown 3

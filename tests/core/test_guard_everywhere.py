@@ -35,6 +35,15 @@ NOT_FREE_TEXT = {
     ("notifications", "Notification", "text"),
     ("notifications", "Notification", "url"),
     ("notifications", "Notification", "key"),
+    ("labs", "Lab", "slug"),
+    ("labs", "Initiative", "slug"),
+    ("labs", "Initiative", "contact_email"),
+    ("labs", "Initiative", "source_url"),
+    # A casefolded copy of the initiative's guarded texts, for search.
+    ("labs", "Initiative", "search_text"),
+    ("labs", "Link", "url"),
+    ("labs", "Idea", "submitter_email"),
+    ("labs", "Idea", "token"),
 }
 
 

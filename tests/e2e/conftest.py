@@ -53,6 +53,7 @@ ANNA = "anna@exempelstad.se"
 COACH = "coach@exempelstad.se"
 FACILITATOR = "facilitator@exempelstad.se"
 ADMIN = "admin@exempelstad.se"
+LEAD = "utveckling@exempelstad.se"
 TEAM_NORR = "/team/barn-unga-familj-team-norr/"
 
 
@@ -169,8 +170,9 @@ _exempelstad_copy: dict[str, sqlite3.Connection] = {}
 
 @pytest.fixture
 def exempelstad(live_server: Any) -> Any:
-    """The demo municipality Exempelstad with its demo decisions, roles and meetings, fresh for each test (the live server's database is emptied after
-    each test). Returns the live server.
+    """The demo municipality Exempelstad with its demo decisions, roles, meetings, labs, initiatives and
+    ideas, fresh for each test (the live server's database is emptied after each test). Returns the live
+    server.
 
     On the in-memory SQLite test database the first test builds it and keeps a copy, and later tests restore
     that copy with SQLite's backup API, which takes milliseconds instead of half a second; on other
@@ -180,6 +182,7 @@ def exempelstad(live_server: Any) -> Any:
     from django.db import connection
 
     from tillit.decisions.demo import load_demo_decisions
+    from tillit.labs.demo import load_demo_labs
     from tillit.organisation.demo.exempelstad import load_exempelstad
     from tillit.teams.demo import load_demo_teams
 
@@ -187,6 +190,7 @@ def exempelstad(live_server: Any) -> Any:
         load_exempelstad()
         load_demo_decisions()
         load_demo_teams()
+        load_demo_labs()
 
     in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if not in_memory_sqlite:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tillit.decisions",
     "tillit.teams",
     "tillit.notifications",
+    "tillit.labs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -222,6 +223,7 @@ MUNICIPALITY_NAME = os.environ.get("TILLIT_MUNICIPALITY_NAME", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
 STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

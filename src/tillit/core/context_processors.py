@@ -10,10 +10,10 @@ from tillit.organisation.models import Unit
 def site(request: HttpRequest) -> dict[str, Any]:
     """The municipality's name for the header: from settings, else the top of the organisation tree."""
     # Called by the template only where the name is shown, once per request: a page part makes no query.
-    return {"municipality_name": functools.cache(_municipality_name), "oidc_enabled": settings.OIDC_ENABLED}
+    return {"municipality_name": functools.cache(municipality_name), "oidc_enabled": settings.OIDC_ENABLED}
 
 
-def _municipality_name() -> str:
+def municipality_name() -> str:
     name: str = settings.MUNICIPALITY_NAME or (
         Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).values_list("name", flat=True).first() or ""
     )

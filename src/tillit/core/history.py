@@ -95,3 +95,8 @@ def save_and_record[M: models.Model](
     if creating or changes:
         record(actor=actor, obj=obj, action=action, changes=changes)
     return obj
+
+
+def history_of(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
+    """The newest history of an object, for its page."""
+    return list(HistoryEntry.objects.for_object(obj)[:limit])

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     REVIEW = "review", _("A decision of my team is due for review")
     ROLE_TERM = "role_term", _("My term in a role ends soon")
     SUPPORT = "support", _("A team I coach asks for support")
+    IDEA = "idea", _("An idea I submitted has moved on")
 
 
 class Notification(models.Model):

@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 _emails_on: ContextVar[bool] = ContextVar("notification_emails_on", default=True)
 
 
+def emails_enabled() -> bool:
+    """Whether e-mails go out now (not while demo data is loaded)."""
+    return _emails_on.get()
+
+
 @contextmanager
 def without_email() -> Iterator[None]:
     token = _emails_on.set(False)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,10 +40,11 @@ TEAM_FIELDS = ("name", "unit", "purpose")
 PERSON_FIELDS = ("full_name", "email", "title")
 
 
-def unique_slug(model: type[Unit] | type[Team], name: str, *, exclude_pk: int | None = None) -> str:
+def unique_slug(model: type[models.Model], name: str, *, exclude_pk: int | None = None) -> str:
+    """A slug made from the name that no other row of the model has."""
     base = slugify(name)[:180] or "x"
     slug, n = base, 1
-    taken = model.objects.filter(slug__startswith=base)
+    taken = model._default_manager.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     existing = set(taken.values_list("slug", flat=True))

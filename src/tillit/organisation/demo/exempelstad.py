@@ -16,6 +16,7 @@ DEMO_LOGINS = [
     ("coach@exempelstad.se", "coach"),
     ("facilitator@exempelstad.se", "facilitator / HR developer"),
     ("admin@exempelstad.se", "administrator"),
+    ("utveckling@exempelstad.se", "development lead (labs, portfolio, idea intake)"),
 ]
 
 FIRST_NAMES = [
@@ -252,7 +253,7 @@ def load_exempelstad() -> bool:
     social = Unit.objects.get(name="Socialförvaltningen")
     services.role_assign(actor=None, person=facilitator, role=RoleAssignment.Role.FACILITATOR)
     services.role_assign(actor=None, person=admin, role=RoleAssignment.Role.ADMINISTRATOR)
-    lead = person("Kristina Holmér", "Utvecklingschef")
+    lead = login("utveckling@exempelstad.se", "Kristina Holmér", "Utvecklingschef")
     services.role_assign(actor=None, person=lead, role=RoleAssignment.Role.DEVELOPMENT_LEAD, unit=social)
     researcher = person("Jonas Strandell", "Forskare i tjänsteforskning")
     services.role_assign(actor=None, person=researcher, role=RoleAssignment.Role.RESEARCHER)
