@@ -6,19 +6,21 @@ from ninja import NinjaAPI
 
 from tillit.core.api import ApiTokenAuth, session_auth
 from tillit.decisions.api import router as decisions_router
+from tillit.labs.api import router as labs_router
 from tillit.organisation.api import router as organisation_router
 from tillit.teams.api import router as teams_router
 
 api = NinjaAPI(
     title="Tillit API",
     version="1.0.0",
-    description="Read Tillit's organisation, teams and people, the delegation order, proposals and decisions, roles and meetings. Authenticate with `Authorization: Bearer <token>`.",
+    description="Read Tillit's organisation, teams and people, the delegation order, proposals and decisions, roles and meetings, and the public portfolio of initiatives (open without a token). Authenticate with `Authorization: Bearer <token>`.",
     auth=[ApiTokenAuth(), session_auth],
     docs_url=None,
 )
 api.add_router("/", organisation_router)
 api.add_router("/", decisions_router)
 api.add_router("/", teams_router)
+api.add_router("/", labs_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     COACH,
     DESKTOP,
     FACILITATOR,
+    LEAD,
     PHONE,
     TEAM_NORR,
     TIMEOUT_MS,
@@ -28,7 +29,14 @@ from tests.e2e.conftest import (
     watch_for_problems,
 )
 
-LOGINS = {"logged-out": None, "anna": ANNA, "coach": COACH, "facilitator": FACILITATOR, "admin": ADMIN}
+LOGINS = {
+    "logged-out": None,
+    "anna": ANNA,
+    "coach": COACH,
+    "facilitator": FACILITATOR,
+    "admin": ADMIN,
+    "lead": LEAD,
+}
 
 # Addresses may name demo objects by placeholder: {anna} is Anna's person id.
 PUBLIC = {
@@ -99,16 +107,57 @@ TEAM_NORR_MEMBER = {
     "meeting-closed": "/moten/{closed_meeting}/",
     "meeting-planned": "/moten/{planned_meeting}/",
 }
+# The demo's stopped initiative, with its learnings, an effect goal and two measurements; team Norr works in it.
+STOPPED_INITIATIVE = "/initiativ/sjalvorganiserat-arbetssatt-i-myndighetsutovning/"
+# The public portfolio: the lead sees the same pages with the buttons to run them.
+LABS_PUBLIC = {
+    "portfolio": "/portfolj/",
+    "portfolio-filtered": "/portfolj/?status=stopped&q=myndighet",
+    "learnings": "/portfolj/lardomar/",
+    "open-data": "/portfolj/oppna-data/",
+    "initiative": STOPPED_INITIATIVE,
+    "initiative-running": "/initiativ/{running_initiative}/",
+    "lab": "/labb/sjalvstyrande-team/",
+    "idea-submit": "/ideer/ny/",
+}
+# The resident's own page for the idea they sent.
+LABS_RESIDENT = {"idea-status": "/ideer/min/{idea_token}/"}
+# The development lead runs the labs and the idea intake.
+LABS_LEAD = {
+    "labs": "/labb/",
+    "lab-create": "/labb/nytt/",
+    "lab-edit": "/labb/sjalvstyrande-team/andra/",
+    "initiative-create": "/initiativ/nytt/",
+    "initiative-create-in-lab": "/initiativ/nytt/?labb=sjalvstyrande-team",
+    "initiative-edit": STOPPED_INITIATIVE + "andra/",
+    "initiative-status": STOPPED_INITIATIVE + "status/",
+    "initiative-parts": STOPPED_INITIATIVE + "delar/",
+    "ideas": "/ideer/",
+    "ideas-all": "/ideer/?status=",
+    "idea": "/ideer/{idea}/",
+    "import": "/labb/importera/",
+}
+# Anna works in team Norr, one of the teams of the stopped initiative: she keeps its page.
+LABS_TEAM_MEMBER = {
+    "labs": "/labb/",
+    "initiative": STOPPED_INITIATIVE,
+    "initiative-parts": STOPPED_INITIATIVE + "delar/",
+    "idea-submit": "/ideer/ny/",
+}
 STATUS = {"invitation-bad-link": 410}
 
 
 def pages_for(login: str) -> dict[str, str]:
     pages = dict(PUBLIC)
     if login == "logged-out":
-        return pages | LOGGED_OUT
-    pages |= LOGGED_IN | {"team-edit": TEAM_EDIT[login]}
+        return pages | LOGGED_OUT | LABS_PUBLIC | LABS_RESIDENT
+    pages |= LOGGED_IN
+    if login in TEAM_EDIT:
+        pages |= {"team-edit": TEAM_EDIT[login]}
     if login == "anna":
-        pages |= TEAM_NORR_MEMBER
+        pages |= TEAM_NORR_MEMBER | LABS_TEAM_MEMBER
+    if login == "lead":
+        pages |= LABS_PUBLIC | LABS_LEAD
     if login == "coach":
         pages |= {"coached-teams": "/mina-team/"}
     return pages | ADMINISTRATION if login == "admin" else pages
@@ -116,7 +165,15 @@ def pages_for(login: str) -> dict[str, str]:
 
 DESKTOP_CASES = [(login, name, path) for login in LOGINS for name, path in pages_for(login).items()]
 PHONE_PAGES = {
-    "logged-out": ["start", "login", "accessibility"],
+    "logged-out": [
+        "start",
+        "login",
+        "accessibility",
+        "portfolio",
+        "initiative",
+        "idea-submit",
+        "idea-status",
+    ],
     "anna": [
         "start",
         "team",
@@ -130,6 +187,7 @@ PHONE_PAGES = {
     "coach": ["start", "team", "people", "account", "coached-teams"],
     "facilitator": ["start", "team", "people", "account"],
     "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
+    "lead": ["portfolio", "initiative", "labs", "initiative-parts", "initiative-status", "ideas", "idea"],
 }
 PHONE_CASES = [
     (login, name, pages_for(login)[name]) for login, names in PHONE_PAGES.items() for name in names
@@ -196,9 +254,11 @@ class Browse:
 def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
     from tillit.accounts.models import User
     from tillit.decisions.models import Committee, Decision, Mandate, Proposal
+    from tillit.labs.models import Idea, Initiative
     from tillit.teams.models import Meeting, Role
 
     tablets = Decision.objects.get(proposal__title="Surfplattor till hembesöken")
+    resident_idea = Idea.objects.get(title="Läxhjälp på biblioteket på kvällstid")
     placeholders = {
         "anna": User.objects.get(email=ANNA).pk,
         "decision": tablets.pk,
@@ -210,6 +270,9 @@ def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
         "role": Role.objects.get(template="budget").pk,
         "closed_meeting": Meeting.objects.get(status=Meeting.Status.CLOSED).pk,
         "planned_meeting": Meeting.objects.get(status=Meeting.Status.PLANNED).pk,
+        "running_initiative": Initiative.objects.get(title="Fritidsgården som unga driver själva").slug,
+        "idea": resident_idea.pk,
+        "idea_token": resident_idea.token,
     }
     return Browse(shared_page, base_url, placeholders)
 
@@ -251,6 +314,9 @@ ERROR_CASES = [
     ("facilitator", "person-edit-forbidden", "/administration/personer/{anna}/", 403),
     ("anna", "unit-not-found", "/enheter/finns-inte/", 404),
     ("logged-out", "page-not-found", "/finns-inte/", 404),
+    ("anna", "lab-create-forbidden", "/labb/nytt/", 403),
+    ("anna", "ideas-forbidden", "/ideer/", 403),
+    ("logged-out", "idea-status-bad-link", "/ideer/min/fel-nyckel/", 404),
 ]
 
 
@@ -293,6 +359,7 @@ class FormCase:
     fill: dict[str, str] = field(default_factory=dict)
     status: int = 200
     field_errors: bool = True
+    check: tuple[str, ...] = ()  # radio buttons and checkboxes to tick before sending
 
 
 PERSONNUMMER_TEXT = "Vi hjälper familjen med personnummer 19811218-9876."
@@ -342,6 +409,21 @@ FORM_CASES = {
     "admin-invitations": FormCase(
         "admin", "/administration/inbjudningar/", "section[aria-labelledby=invite-title] button[type=submit]"
     ),
+    "logged-out-idea-submit": FormCase(
+        "logged-out", "/ideer/ny/", "main form button[type=submit]", status=400
+    ),
+    "lead-lab-create": FormCase("lead", "/labb/nytt/", "main form button[type=submit]", status=400),
+    "lead-initiative-create": FormCase(
+        "lead", "/initiativ/nytt/", "main form button[type=submit]", status=400
+    ),
+    # Stopping an initiative without its learnings is refused.
+    "lead-initiative-status-stopped-without-learnings": FormCase(
+        "lead",
+        "/initiativ/{running_initiative}/status/",
+        "main form button[type=submit]",
+        status=400,
+        check=("main form input[name=status][value=stopped]",),
+    ),
 }
 
 
@@ -353,6 +435,8 @@ def test_form_with_errors_is_accessible(browse: Browse, case: FormCase) -> None:
     visit(page, path)
     for selector, value in case.fill.items():
         page.locator(selector).fill(value)
+    for selector in case.check:
+        page.locator(selector).check()
     click_through(page, page.locator(case.button), status=case.status)
     assert path_of(page) == path
     summary = page.locator(".error-summary")

@@ -4,6 +4,7 @@ the portfolio, the learnings library and the open data; and a resident's idea fo
 
 import datetime
 import json
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -70,7 +71,9 @@ def test_a_lab_initiative_measured_published_and_stopped_with_its_learnings(
     form = page.locator("main form")
     expect(form.locator("[name=lab]")).to_have_value(str(lab.pk))
     form.locator("[name=title]").fill(TITLE)
-    form.locator("[name=what]").fill("Hemtjänstteamet i Söder lägger sina egna scheman tillsammans med brukarna.")
+    form.locator("[name=what]").fill(
+        "Hemtjänstteamet i Söder lägger sina egna scheman tillsammans med brukarna."
+    )
     form.locator("[name=why]").fill("Brukarna möter i dag upp till tjugo olika personer på två veckor.")
     form.locator("[name=how]").fill("Teamet planerar varje måndag och följer upp kontinuiteten varje månad.")
     form.locator("[name=contact_name]").fill("Kristina Holmér")
@@ -147,10 +150,12 @@ def test_a_lab_initiative_measured_published_and_stopped_with_its_learnings(
     click_through(page, page.locator("header nav").get_by_role("link", name="Portfölj"))
     assert path_of(page) == "/portfolj/"
     filters = page.locator("main form.filter-form")
-    filters.locator("[name=q]").fill(TITLE)
     filters.locator("[name=status]").select_option(label="Avbruten")
+    filters.locator("[name=q]").fill(TITLE)
+    filters.locator("[name=q]").press("Enter")
     results = page.locator("#portfolio-results")
-    expect(page).to_have_url(lambda url: "status=stopped" in url)  # the filter is applied in place
+    # The filter is applied in place (htmx), and the address follows it.
+    expect(page).to_have_url(re.compile(r"\?q=Hemtj.*&status=stopped"))
     expect(results.locator("li.initiative-card")).to_have_count(1)
     expect(results.locator("li.initiative-card")).to_contain_text(TITLE)
     expect(results.locator("li.initiative-card .status")).to_have_text("Avbruten")

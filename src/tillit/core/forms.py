@@ -76,3 +76,8 @@ def run_service[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: An
         else:
             form.add_error(None, error)
         return None
+
+
+def is_done(result: object) -> bool:
+    """Whether a service that ``run_service`` called went through (it returns None when it was refused)."""
+    return result is not None

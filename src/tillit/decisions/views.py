@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.exports import csv_response, xlsx_response
-from tillit.core.forms import render_form, run_service
-from tillit.core.models import HistoryEntry
+from tillit.core.forms import is_done, render_form, run_service
+from tillit.core.history import history_of
+from tillit.core.permissions import require
 from tillit.decisions import selectors, services
 from tillit.decisions.forms import (
     AmendForm,
@@ -41,20 +41,6 @@ from tillit.decisions.models import (
 from tillit.organisation.models import Membership, Team, Unit
 
 REGISTER_PER_PAGE = 50
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def is_done(result: object) -> bool:
-    """Whether a service that ``run_service`` called went through (it returns None when it was refused)."""
-    return result is not None
-
-
-def _history(obj: Any, limit: int = 30) -> list[HistoryEntry]:
-    return list(HistoryEntry.objects.for_object(obj)[:limit])
 
 
 # The delegation order.
@@ -90,7 +76,7 @@ def team_mandates(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def mandate_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "decisions.manage_mandates")
+    require(request.user, "decisions.manage_mandates")
     form = MandateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mandate = run_service(form, services.mandate_create, actor=request.user, **form.service_fields())
@@ -112,7 +98,7 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "open_changes": mandate.proposals.filter(status=Proposal.Status.OPEN, mandate_change__isnull=False),
         "can_propose_change": request.user.has_perm("decisions.propose_mandate_change", mandate),
-        "history": _history(mandate),
+        "history": history_of(mandate),
         "nav": "decisions",
     }
     return render(request, "decisions/mandate.html", context)
@@ -128,7 +114,7 @@ def _teams_of(request: HttpRequest) -> Any:
 def mandate_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Changing a mandate is itself a proposal, made in one of the proposer's teams."""
     mandate = selectors.mandate_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.propose_mandate_change", mandate)
+    require(request.user, "decisions.propose_mandate_change", mandate)
     teams = _teams_of(request)
     initial = {"decider": "person"}
     form = MandateChangeForm(request.POST or None, instance=mandate, teams=teams, initial=initial)
@@ -157,7 +143,7 @@ def mandate_change(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("unit"), slug=slug)
-    _require(request, "decisions.propose", team)
+    require(request.user, "decisions.propose", team)
     mandates = selectors.mandate_list_for(user=request.user, team=team)
     form = ProposalForm(
         request.POST or None, mandates=mandates, initial={"mandate": request.GET.get("mandat")}
@@ -197,7 +183,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, status: int = 200, 
         "conflict_form": forms.get("conflict_form") or ConflictForm(),
         "decide_form": forms.get("decide_form") or DecideForm(),
         "past_deadline": proposal.deadline <= timezone.now(),
-        "history": _history(proposal),
+        "history": history_of(proposal),
         "nav": "organisation",
     }
     return render(request, "decisions/proposal.html", context, status=status)
@@ -234,7 +220,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.respond", proposal)
+    require(request.user, "decisions.respond", proposal)
     form = ResponseForm(request.POST, proposal=proposal)
     if form.is_valid() and is_done(
         run_service(
@@ -257,7 +243,7 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.declare_conflict", proposal)
+    require(request.user, "decisions.declare_conflict", proposal)
     form = ConflictForm(request.POST)
     if form.is_valid() and is_done(
         run_service(
@@ -279,7 +265,7 @@ def proposal_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.decide", proposal)
+    require(request.user, "decisions.decide", proposal)
     form = DecideForm(request.POST)
     if form.is_valid():
         decision = run_service(
@@ -303,7 +289,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.withdraw", proposal)
+    require(request.user, "decisions.withdraw", proposal)
     services.proposal_withdraw(actor=request.user, proposal=proposal)
     messages.success(request, _("The proposal has been withdrawn."))
     return redirect(proposal)
@@ -312,7 +298,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def proposal_amend(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.amend", proposal)
+    require(request.user, "decisions.amend", proposal)
     initial = {"advisers": list(proposal.advisers.all())}
     form = AmendForm(
         request.POST or None,
@@ -427,7 +413,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responses": list(decision.proposal.responses.select_related("person").order_by("created_at")),
         "conflicts": list(decision.proposal.conflicts.select_related("person")),
         "may_amend": may_amend,
-        "history": _history(decision),
+        "history": history_of(decision),
         "nav": "decisions",
     }
     return render(request, "decisions/decision.html", context)
@@ -436,7 +422,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for(user=request.user, pk=pk)
-    _require(request, "decisions.amend_decision", decision)
+    require(request.user, "decisions.amend_decision", decision)
     form = DecisionAmendForm(
         request.POST or None, initial={"outcome": decision.outcome, "review_on": decision.review_on}
     )
@@ -469,7 +455,7 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     """For a committee and a period: every delegated decision, as a page, CSV, XLSX or a printable document."""
-    _require(request, "decisions.view_register")
+    require(request.user, "decisions.view_register")
     form = ReportPeriodForm(request.GET or None)
     context: dict[str, Any] = {
         "form": form,
@@ -537,7 +523,7 @@ def _report_rows(decisions: list[Decision]) -> list[list[Any]]:
 @login_required
 @require_POST
 def report_mark(request: HttpRequest) -> HttpResponse:
-    _require(request, "decisions.report")
+    require(request.user, "decisions.report")
     period = ReportPeriodForm(request.POST)
     form = MarkReportedForm(request.POST)
     if period.is_valid() and form.is_valid():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tillit.core.context_processors import municipality_name
 from tillit.core.history import record
 from tillit.labs.models import (
+    LEARNING_FIELDS,
     EffectGoal,
     Indicator,
     Initiative,
@@ -335,6 +336,11 @@ def _read_initiative(data: Any, where: str, problems: list[str], municipality: s
     fields["learned_worked"] = _text(lessons, "what_worked", where, problems)
     fields["learned_not_worked"] = _text(lessons, "what_did_not_work", where, problems)
     fields["learned_for_others"] = _text(lessons, "for_others", where, problems)
+    if status in Initiative.ENDED and not all(fields[name] for name in LEARNING_FIELDS):
+        problems.append(
+            _("%(where)s has ended but lacks its learnings (what_worked, what_did_not_work, for_others).")
+            % {"where": where}
+        )
     contact = data.get("contact") or {}
     if not isinstance(contact, dict):
         contact = {}

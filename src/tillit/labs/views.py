@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.exports import csv_response
-from tillit.core.forms import render_form, run_service
+from tillit.core.forms import is_done, render_form, run_service
 from tillit.core.history import history_of
 from tillit.core.permissions import require
 from tillit.labs import portfolio as open_data
@@ -36,11 +36,6 @@ from tillit.labs.forms import (
 from tillit.labs.models import Attachment, EffectGoal, Idea, Indicator, Initiative, Lab, Link, Measurement
 
 PER_PAGE = 24
-
-
-def done(result: object) -> bool:
-    """Whether a service that ``run_service`` called went through (it returns None when it was refused)."""
-    return result is not None
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -199,7 +194,7 @@ def track_add(request: HttpRequest, slug: str) -> HttpResponse:
     lab = get_object_or_404(Lab, slug=slug)
     require(request.user, "labs.manage")
     form = TrackForm(request.POST)
-    if form.is_valid() and done(
+    if form.is_valid() and is_done(
         run_service(form, services.track_add, actor=request.user, lab=lab, **form.cleaned_data)
     ):
         messages.success(request, _("The track has been added."))
@@ -374,7 +369,7 @@ def measurement_add(request: HttpRequest, slug: str, indicator: int) -> HttpResp
 def link_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _changeable(request, slug)
     form = LinkForm(request.POST, prefix="link")
-    if form.is_valid() and done(
+    if form.is_valid() and is_done(
         run_service(form, services.link_add, actor=request.user, initiative=initiative, **form.cleaned_data)
     ):
         messages.success(request, _("The link has been added."))
@@ -387,7 +382,7 @@ def link_add(request: HttpRequest, slug: str) -> HttpResponse:
 def attachment_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = _changeable(request, slug)
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
-    if form.is_valid() and done(
+    if form.is_valid() and is_done(
         run_service(
             form, services.attachment_add, actor=request.user, initiative=initiative, **form.cleaned_data
         )
@@ -511,7 +506,7 @@ def idea_assess(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "labs.assess_ideas")
     idea = get_object_or_404(Idea, pk=pk)
     form = IdeaAssessForm(request.POST)
-    if form.is_valid() and done(
+    if form.is_valid() and is_done(
         run_service(form, services.idea_assess, actor=request.user, idea=idea, **form.cleaned_data)
     ):
         messages.success(request, _("The idea has been updated and the submitter can see your feedback."))

@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +10,9 @@ from django.views.decorators.http import require_POST
 from tillit.accounts.models import Invitation, User
 from tillit.accounts.services import invitation_create, invitation_revoke
 from tillit.core.forms import run_service
-from tillit.core.models import AccessibilityReport, HistoryEntry
+from tillit.core.history import history_of
+from tillit.core.models import AccessibilityReport
+from tillit.core.permissions import require
 from tillit.core.types import AuthenticatedRequest
 from tillit.decisions.selectors import team_decisions_summary
 from tillit.organisation import selectors, services
@@ -32,15 +32,6 @@ from tillit.teams.selectors import team_roles_summary
 PEOPLE_PER_PAGE = 48
 
 
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _history(obj: Any, limit: int = 20) -> list[HistoryEntry]:
-    return list(HistoryEntry.objects.for_object(obj)[:limit])
-
-
 # Browsing: everyone who is logged in.
 
 
@@ -58,7 +49,7 @@ def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "ancestors": selectors.unit_ancestors(unit),
         "children": unit.children.order_by("name"),
         "teams": selectors.team_queryset().filter(unit=unit).order_by("name"),
-        "history": _history(unit),
+        "history": history_of(unit, limit=20),
         "nav": "organisation",
     }
     return render(request, "organisation/unit.html", context)
@@ -75,7 +66,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
         "coaches": [m for m in memberships if m.role == Membership.Role.COACH],
         "can_change": request.user.has_perm("organisation.change_team", team),
-        "history": _history(team),
+        "history": history_of(team, limit=20),
         "nav": "organisation",
         **team_decisions_summary(user=request.user, team=team, ancestors=above),
         **team_roles_summary(user=request.user, team=team),
@@ -86,7 +77,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_get_for(user=request.user, slug=slug)
-    _require(request, "organisation.change_team", team)
+    require(request.user, "organisation.change_team", team)
     full = request.user.has_perm("organisation.manage")
     form_class = TeamForm if full else TeamPurposeForm
     form = form_class(request.POST or None, instance=Team.objects.get(pk=team.pk))
@@ -114,7 +105,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for(user=request.user, pk=pk)
     context = {
         "person": person,
-        "history": _history(person) if request.user.has_perm("organisation.manage") else [],
+        "history": history_of(person, limit=20) if request.user.has_perm("organisation.manage") else [],
         "nav": "people",
     }
     return render(request, "organisation/person.html", context)
@@ -125,7 +116,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     context = {
         "roots": selectors.unit_tree(user=request.user, with_teams=False),
         "open_invitations": Invitation.objects.open().count(),
@@ -137,7 +128,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     parent = Unit.objects.filter(slug=request.GET.get("parent", "")).first()
     form = UnitForm(request.POST or None, initial={"parent": parent, "kind": Unit.Kind.UNIT})
     if request.method == "POST" and form.is_valid():
@@ -150,7 +141,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     unit = get_object_or_404(Unit, slug=slug)
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
     if (
@@ -169,7 +160,7 @@ def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def unit_remove(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     unit = get_object_or_404(Unit, slug=slug)
     parent = unit.parent
     try:
@@ -183,7 +174,7 @@ def unit_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     unit = Unit.objects.filter(slug=request.GET.get("unit", "")).first()
     form = TeamForm(request.POST or None, initial={"unit": unit})
     if request.method == "POST" and form.is_valid():
@@ -197,7 +188,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_members(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_get_for(user=request.user, slug=slug)
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         membership = run_service(
@@ -224,7 +215,7 @@ def team_members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     membership = get_object_or_404(Membership.objects.select_related("team", "person"), pk=pk)
     if request.POST.get("action") == "remove":
         services.membership_remove(actor=request.user, membership=membership)
@@ -243,7 +234,7 @@ def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = run_service(form, services.person_create, actor=request.user, **form.cleaned_data)
@@ -271,7 +262,7 @@ def _person_admin_page(
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     person = get_object_or_404(User, pk=pk)
     form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk), prefix="person")
     role_form = RoleAssignmentForm(prefix="role")
@@ -289,7 +280,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     person = get_object_or_404(User, pk=pk)
     if "revoke" in request.POST:
         assignment = get_object_or_404(RoleAssignment, pk=request.POST["revoke"], person=person)
@@ -317,7 +308,7 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     person = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -335,7 +326,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = run_service(
@@ -361,7 +352,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "organisation.manage")
+    require(request.user, "organisation.manage")
     invitation = get_object_or_404(Invitation, pk=pk)
     invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tillit.accounts.models import User
 from tillit.core.forms import render_form, run_service
 from tillit.core.models import HistoryEntry
+from tillit.core.permissions import require
 from tillit.organisation.models import Membership, Team
 from tillit.teams import services
 from tillit.teams.forms import (
@@ -25,11 +26,6 @@ from tillit.teams.forms import (
 )
 from tillit.teams.models import Action, AgendaItem, Meeting, Role, RoleHolder, SupportRequest
 from tillit.teams.selectors import roles_with_holders, team_signals
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _members(team: Team) -> QuerySet[User]:
@@ -48,7 +44,7 @@ def _team(slug: str) -> Team:
 @login_required
 def roles(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team(slug)
-    _require(request, "teams.view_roles")
+    require(request.user, "teams.view_roles")
     can_manage = request.user.has_perm("teams.manage_roles", team)
     form = RoleForm(request.POST or None) if can_manage else None
     if request.method == "POST":
@@ -79,7 +75,7 @@ def roles(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role = get_object_or_404(Role.objects.select_related("team__unit"), pk=pk)
-    _require(request, "teams.view_roles")
+    require(request.user, "teams.view_roles")
     can_manage = request.user.has_perm("teams.manage_roles", role.team)
     can_propose = request.user.has_perm("decisions.propose", role.team)
     form = HolderForm(request.POST or None, members=_members(role.team)) if can_propose else None
@@ -117,7 +113,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def holder_end(request: HttpRequest, pk: int) -> HttpResponse:
     holder = get_object_or_404(RoleHolder.objects.select_related("role__team", "person"), pk=pk)
-    _require(request, "teams.manage_roles", holder.role.team)
+    require(request.user, "teams.manage_roles", holder.role.team)
     services.role_holder_end(actor=request.user, holder=holder)
     messages.success(request, _("%(person)s has left the role.") % {"person": holder.person})
     return redirect(holder.role)
@@ -156,7 +152,7 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("team__unit", "facilitator"), pk=pk)
-    _require(request, "teams.view_meeting", meeting)
+    require(request.user, "teams.view_meeting", meeting)
     return meeting
 
 
@@ -198,7 +194,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_step(request: HttpRequest, pk: int) -> HttpResponse:
     """The facilitator's buttons: open, approve the previous minutes, close."""
     meeting = _meeting(request, pk)
-    _require(request, "teams.run_meeting", meeting)
+    require(request.user, "teams.run_meeting", meeting)
     step = {
         "open": services.meeting_open,
         "approve": services.meeting_approve_previous_minutes,
@@ -214,7 +210,7 @@ def meeting_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _require(request, "teams.add_item", meeting)
+    require(request.user, "teams.add_item", meeting)
     form = AgendaItemForm(request.POST)
     if form.is_valid() and (
         run_service(form, services.agenda_item_add, actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -232,8 +228,8 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
         AgendaItem.objects.select_related("meeting__team", "meeting__facilitator"), pk=pk
     )
     meeting = item.meeting
-    _require(request, "teams.view_meeting", meeting)
-    _require(request, "teams.run_meeting", meeting)
+    require(request.user, "teams.view_meeting", meeting)
+    require(request.user, "teams.run_meeting", meeting)
     prefix = f"item-{item.pk}"
     what = request.POST.get("what")
     if what == "minutes":
@@ -295,7 +291,7 @@ def coach(request: HttpRequest) -> HttpResponse:
 @require_POST
 def support_ask(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team(slug)
-    _require(request, "teams.plan_meeting", team)  # the team's members
+    require(request.user, "teams.plan_meeting", team)  # the team's members
     try:
         services.support_ask(actor=request.user, team=team, message=request.POST.get("message", "")[:2000])
     except ValidationError as error:
