@@ -15,6 +15,7 @@ from tillit.core.models import AccessibilityReport
 from tillit.core.permissions import require
 from tillit.core.types import AuthenticatedRequest
 from tillit.decisions.selectors import team_decisions_summary
+from tillit.labs.selectors import team_initiatives
 from tillit.organisation import selectors, services
 from tillit.organisation.forms import (
     InvitationForm,
@@ -70,6 +71,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "nav": "organisation",
         **team_decisions_summary(user=request.user, team=team, ancestors=above),
         **team_roles_summary(user=request.user, team=team),
+        **team_initiatives(team),
     }
     return render(request, "organisation/team.html", context)
 
