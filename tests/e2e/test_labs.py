@@ -175,7 +175,7 @@ def test_a_lab_initiative_measured_published_and_stopped_with_its_learnings(
     expect(rows.nth(2)).to_contain_text("55")
 
     # In the learnings library.
-    visit(page, "/portfolj/")
+    click_through(page, page.locator("header nav").get_by_role("link", name="Portfölj"))
     click_through(page, page.locator("main nav.tabs").get_by_role("link", name="Lärdomar"))
     assert path_of(page) == "/portfolj/lardomar/"
     entry = page.locator("main article.learning").filter(has_text=TITLE)
@@ -238,7 +238,7 @@ def test_a_residents_idea_followed_until_it_becomes_an_initiative(
         assert path_of(lead) == f"/ideer/{idea.pk}/"
         assess = lead.locator(f'main form[action="/ideer/{idea.pk}/bedom/"]')
         assess.get_by_label("Bedöms", exact=True).check()
-        assess.locator("[name=message]").fill(message)
+        assess.locator("[name=assess-message]").fill(message)
         click_through(lead, assess.get_by_role("button", name="Spara och meddela förslagsställaren"))
         assert path_of(lead) == f"/ideer/{idea.pk}/"
         idea.refresh_from_db()
@@ -251,7 +251,7 @@ def test_a_residents_idea_followed_until_it_becomes_an_initiative(
 
         # The lead makes it an initiative; the resident sees that it became one.
         make = lead.locator(f'main form[action="/ideer/{idea.pk}/initiativ/"]')
-        expect(make.locator("[name=title]")).to_have_value(title)
+        expect(make.locator("[name=initiative-title]")).to_have_value(title)
         click_through(lead, make.get_by_role("button", name="Skapa initiativet"))
         idea.refresh_from_db()
         assert idea.status == Idea.Status.INITIATIVE and idea.initiative is not None
@@ -262,3 +262,25 @@ def test_a_residents_idea_followed_until_it_becomes_an_initiative(
     visit(page, status_url)
     expect(where.locator(".tag")).to_have_text("Blev ett initiativ")
     expect(where).to_contain_text("Din idé blev ett initiativ.")
+
+
+def test_the_lead_gives_feedback_when_an_idea_becomes_an_initiative(page: Page, exempelstad: Any) -> None:
+    from tillit.labs.models import Idea
+
+    idea = Idea.objects.get(title="Läxhjälp på biblioteket på kvällstid")
+    message = "Biblioteket är med: vi startar läxhjälpen i september."
+    login(page, LEAD)
+    visit(page, f"/ideer/{idea.pk}/")
+    duplicates = page.evaluate(
+        """() => { const seen = {}; document.querySelectorAll("[id]").forEach((e) => { seen[e.id] = (seen[e.id] || 0) + 1; });
+        return Object.keys(seen).filter((id) => seen[id] > 1); }"""
+    )
+    assert duplicates == [], f"ids used more than once on /ideer/{idea.pk}/: {duplicates}"
+    make = page.locator(f'main form[action="/ideer/{idea.pk}/initiativ/"]')
+    make.get_by_label("Återkoppling till förslagsställaren").fill(message)
+    click_through(page, make.get_by_role("button", name="Skapa initiativet"))
+    logout(page)
+    visit(page, idea.get_absolute_url())
+    where = page.locator("main section[aria-labelledby=where]")
+    expect(where.locator(".tag")).to_have_text("Blev ett initiativ")
+    expect(where).to_contain_text(message)

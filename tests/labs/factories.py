@@ -6,13 +6,14 @@ from typing import Any
 
 import factory
 from django.utils import timezone
+from factory.declarations import Sequence
 
 from tests.organisation.factories import MembershipFactory, PersonFactory, TeamFactory
 from tillit.labs import services
 from tillit.labs.models import EffectGoal, Idea, Indicator, Initiative, Lab, Measurement
 from tillit.organisation.models import Membership, RoleAssignment
 
-LEARNINGS = {
+LEARNINGS: dict[str, Any] = {
     "learned_worked": "Teamet blev starkare när vi reflekterade tillsammans.",
     "learned_not_worked": "Vi hann inte fördjupa oss i målen om samverkan.",
     "learned_for_others": "Ge teamet tid och ett tydligt mandat innan ni börjar.",
@@ -21,18 +22,18 @@ LEARNINGS = {
 PERSONNUMMER = "19121212-1212"
 
 
-class LabFactory(factory.django.DjangoModelFactory):
+class LabFactory(factory.django.DjangoModelFactory[Lab]):
     class Meta:
         model = Lab
 
-    name = factory.Sequence(lambda n: f"Hypoteslabb {n}")
-    slug = factory.Sequence(lambda n: f"hypoteslabb-{n}")
+    name = Sequence(lambda n: f"Hypoteslabb {n}")  # type: ignore[no-untyped-call]
+    slug = Sequence(lambda n: f"hypoteslabb-{n}")  # type: ignore[no-untyped-call]
     description = "Vi utforskar självstyrande team i välfärden."
     hypothesis = "Självstyrande team skapar mer värdefulla tjänster."
 
 
 def person_with_role(role: str, **fields: Any) -> Any:
-    person = PersonFactory(**fields)
+    person = PersonFactory.create(**fields)
     RoleAssignment.objects.create(person=person, role=role)
     return person
 
@@ -54,7 +55,7 @@ def facilitator(**fields: Any) -> Any:
 
 
 def team_member(team: Any = None, role: str = Membership.Role.MEMBER) -> Any:
-    return MembershipFactory(team=team or TeamFactory(), role=role).person
+    return MembershipFactory.create(team=team or TeamFactory.create(), role=role).person
 
 
 def initiative(*, actor: Any = None, teams: Any = (), published: bool = False, **fields: Any) -> Initiative:
@@ -116,7 +117,7 @@ def days_ago(days: int) -> datetime.date:
 
 def full_initiative(title: str, *, published: bool = True, actor: Any = None) -> Initiative:
     """An initiative with a team, a link, an effect goal, an indicator and two measurements."""
-    made = initiative(actor=actor, title=title, teams=[TeamFactory()], area="Omsorg")
+    made = initiative(actor=actor, title=title, teams=[TeamFactory.create()], area="Omsorg")
     services.link_add(actor=made.created_by, initiative=made, title="Rapport", url="https://example.org/r")
     measured = indicator(goal(made))
     measurement(measured, datetime.date(2025, 10, 15), "3.4")

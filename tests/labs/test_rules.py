@@ -21,7 +21,14 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-PERMS = ("view_internal", "manage", "view_initiative", "change_initiative", "publish_initiative", "assess_ideas")
+PERMS = (
+    "view_internal",
+    "manage",
+    "view_initiative",
+    "change_initiative",
+    "publish_initiative",
+    "assess_ideas",
+)
 RUNS = {"view_internal", "manage", "view_initiative", "change_initiative", "publish_initiative"}
 
 UNPUBLISHED_GRID: dict[str, set[str]] = {
@@ -43,7 +50,7 @@ PUBLISHED_GRID = {role: perms | {"view_initiative"} for role, perms in UNPUBLISH
 
 @pytest.fixture
 def world() -> tuple[Initiative, dict[str, Any]]:
-    team, other_team = TeamFactory(), TeamFactory()
+    team, other_team = TeamFactory.create(), TeamFactory.create()
     lead = development_lead()
     made = initiative(actor=lead, teams=[team])
     inactive_member = team_member(team)
@@ -60,7 +67,7 @@ def world() -> tuple[Initiative, dict[str, Any]]:
         "member_of_initiative_team": team_member(team),
         "coach_of_initiative_team": team_member(team, role="coach"),
         "member_of_another_team": team_member(other_team),
-        "employee_without_team": PersonFactory(),
+        "employee_without_team": PersonFactory.create(),
         "inactive_member_of_initiative_team": inactive_member,
         "inactive_development_lead": inactive_lead,
         "anonymous": AnonymousUser(),

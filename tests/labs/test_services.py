@@ -47,9 +47,7 @@ pytestmark = pytest.mark.django_db
 
 
 def history(obj: Any, action: str) -> list[HistoryEntry]:
-    return list(
-        HistoryEntry.objects.filter(action=action, object_id=str(obj.pk)).order_by("pk")
-    )
+    return list(HistoryEntry.objects.filter(action=action, object_id=str(obj.pk)).order_by("pk"))
 
 
 def fields_of(error: pytest.ExceptionInfo[ValidationError]) -> set[str]:
@@ -81,7 +79,7 @@ def test_a_lab_is_created_with_a_slug_and_history(lead: Any) -> None:
 
 
 def test_a_track_name_is_unique_within_its_lab_only(lead: Any) -> None:
-    lab, other = LabFactory(), LabFactory()
+    lab, other = LabFactory.create(), LabFactory.create()
     services.track_add(actor=lead, lab=lab, name="Socialtjänst")
     with pytest.raises(ValidationError):
         services.track_add(actor=lead, lab=lab, name="Socialtjänst")
@@ -95,9 +93,9 @@ def test_a_track_name_is_unique_within_its_lab_only(lead: Any) -> None:
 
 
 def test_an_initiative_is_created_with_history_teams_and_creator(lead: Any) -> None:
-    lab = LabFactory()
+    lab = LabFactory.create()
     track = services.track_add(actor=lead, lab=lab, name="Socialtjänst")
-    team = TeamFactory()
+    team = TeamFactory.create()
     made = initiative(actor=lead, lab=lab, track=track, teams=[team], title="Ökad delaktighet")
     made = Initiative.objects.get(pk=made.pk)
     assert made.slug == "okad-delaktighet"
@@ -108,7 +106,7 @@ def test_an_initiative_is_created_with_history_teams_and_creator(lead: Any) -> N
 
 
 def test_an_initiative_track_must_belong_to_its_lab(lead: Any) -> None:
-    lab, other = LabFactory(), LabFactory()
+    lab, other = LabFactory.create(), LabFactory.create()
     foreign = services.track_add(actor=lead, lab=other, name="Skola och fritid")
     with pytest.raises(ValidationError) as error:
         initiative(actor=lead, lab=lab, track=foreign)
@@ -125,9 +123,7 @@ def test_an_initiative_track_must_belong_to_its_lab(lead: Any) -> None:
 
 def test_a_pilot_period_cannot_end_before_it_starts(lead: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        initiative(
-            actor=lead, pilot_start=datetime.date(2026, 4, 1), pilot_end=datetime.date(2026, 3, 31)
-        )
+        initiative(actor=lead, pilot_start=datetime.date(2026, 4, 1), pilot_end=datetime.date(2026, 3, 31))
     assert fields_of(error) == {"pilot_end"}
     assert not Initiative.objects.exists()
     made = initiative(actor=lead, pilot_start=datetime.date(2026, 4, 1), pilot_end=datetime.date(2026, 4, 1))
@@ -135,7 +131,7 @@ def test_a_pilot_period_cannot_end_before_it_starts(lead: Any) -> None:
 
 
 def test_an_update_records_what_changed_and_the_teams(lead: Any) -> None:
-    first, second = TeamFactory(name="Team Norr"), TeamFactory(name="Team Söder")
+    first, second = TeamFactory.create(name="Team Norr"), TeamFactory.create(name="Team Söder")
     made = initiative(actor=lead, teams=[first], area="Omsorg")
     services.initiative_update(actor=lead, initiative=made, area="Lärande och etablering", teams=[second])
     made.refresh_from_db()
@@ -297,9 +293,13 @@ def test_a_target_on_the_wrong_side_of_the_baseline_is_refused(
 def test_the_right_side_is_accepted_in_both_directions(lead: Any) -> None:
     effect_goal = goal(initiative(actor=lead))
     indicator(effect_goal, direction="increase", baseline=Decimal("3"), target=Decimal("4"))
-    indicator(effect_goal, name="Väntetid", direction="decrease", baseline=Decimal("30"), target=Decimal("10"))
+    indicator(
+        effect_goal, name="Väntetid", direction="decrease", baseline=Decimal("30"), target=Decimal("10")
+    )
     assert Indicator.objects.count() == 2
-    assert [e.changes["indicator"] for e in history(effect_goal.initiative, "initiative.indicator_added")] == [
+    assert [
+        e.changes["indicator"] for e in history(effect_goal.initiative, "initiative.indicator_added")
+    ] == [
         "Medarbetarinflytande",
         "Väntetid",
     ]
@@ -369,7 +369,10 @@ def test_removing_parts_is_recorded_on_the_initiative(lead: Any, tmp_path: Any, 
     value = removed["initiative.measurement_removed"].pop("value")
     assert Decimal(value) == Decimal("3.4")
     assert removed == {
-        "initiative.measurement_removed": {"indicator": "Medarbetarinflytande", "measured_on": str(days_ago(10))},
+        "initiative.measurement_removed": {
+            "indicator": "Medarbetarinflytande",
+            "measured_on": str(days_ago(10)),
+        },
         "initiative.indicator_removed": {"indicator": "Medarbetarinflytande"},
         "initiative.goal_removed": {"goal": "Ökat medarbetarinflytande"},
         "initiative.link_removed": {"link": "Rapport"},
@@ -419,7 +422,7 @@ def test_no_e_mail_without_an_address_nor_to_a_logged_in_submitter(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         idea()
-        idea(actor=PersonFactory(), title="Gemensam planeringsdag")
+        idea(actor=PersonFactory.create(), title="Gemensam planeringsdag")
     assert mail.outbox == []
     assert Idea.objects.count() == 2
     assert Idea.objects.get(title="Gemensam planeringsdag").submitted_by is not None
@@ -486,7 +489,7 @@ def test_a_closed_idea_is_not_assessed_again(lead: Any) -> None:
 def test_a_logged_in_submitter_is_notified_in_tillit(
     lead: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    anna = PersonFactory(full_name="Anna Andersson")
+    anna = PersonFactory.create(full_name="Anna Andersson")
     submitted = idea(actor=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.idea_assess(
@@ -519,9 +522,9 @@ def test_an_anonymous_submitter_is_written_to_with_the_feedback(
 def test_an_idea_becomes_an_initiative_with_its_text(
     lead: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    anna = PersonFactory()
+    anna = PersonFactory.create()
     submitted = idea(actor=anna, area="Skola")
-    lab = LabFactory()
+    lab = LabFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         made = services.idea_to_initiative(
             actor=lead,
@@ -560,3 +563,46 @@ def test_an_idea_that_cannot_become_an_initiative_stays_open(lead: Any) -> None:
     submitted.refresh_from_db()
     assert submitted.status == Idea.Status.RECEIVED and submitted.initiative is None
     assert not Initiative.objects.exists()
+
+
+def test_a_removed_attachment_leaves_no_file_behind(
+    lead: Any, tmp_path: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    made = initiative(actor=lead)
+    attachment = services.attachment_add(
+        actor=lead, initiative=made, title="Rapport", file=SimpleUploadedFile("rapport.pdf", b"%PDF")
+    )
+    stored = tmp_path / attachment.file.name
+    assert stored.read_bytes() == b"%PDF"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_remove(actor=lead, attachment=attachment)
+    assert not stored.exists()
+
+
+def test_a_file_that_is_too_large_is_refused(
+    lead: Any, tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 10)
+    made = initiative(actor=lead)
+    with pytest.raises(ValidationError) as error:
+        services.attachment_add(
+            actor=lead, initiative=made, title="Stor", file=SimpleUploadedFile("stor.pdf", b"x" * 11)
+        )
+    assert fields_of(error) == {"file"}
+    assert not Attachment.objects.exists() and not list(tmp_path.rglob("*.pdf"))
+
+
+def test_the_submitter_is_told_in_swedish(lead: Any, django_capture_on_commit_callbacks: Any) -> None:
+    anna = PersonFactory.create()
+    mine = idea(actor=anna, title="Planeringsdag")
+    theirs = idea(title="Läxhjälp", submitter_email="maja@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_assess(actor=lead, idea=mine, status=Idea.Status.ACCEPTED, message="Ja!")
+        services.idea_assess(actor=lead, idea=theirs, status=Idea.Status.ASSESSING)
+    assert Notification.objects.get(person=anna).text == "Din idé ”Planeringsdag”: Tas vidare"
+    by_address = {sent.to[0]: sent for sent in mail.outbox}
+    body = by_address["maja@example.org"].body
+    assert "Din idé ”Läxhjälp”: Bedöms" in body
+    assert f"Se var din idé står: {settings.SITE_URL}/ideer/min/{theirs.token}/" in body

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from tillit.core.context_processors import municipality_name
 from tillit.labs import portfolio
 
 router = Router(tags=["portfolio"])
@@ -93,10 +94,11 @@ def _base(request: HttpRequest) -> str:
 @router.get("/portfolio/initiatives", response=list[InitiativeOut], auth=None)
 def initiatives(request: HttpRequest) -> list[dict[str, object]]:
     """Every published initiative, open to anyone (the JSON of /portfolj/export.json without its envelope)."""
-    return [portfolio.initiative_record(i, _base(request)) for i in portfolio.published_initiatives()]
+    ours = municipality_name()
+    return [portfolio.initiative_record(i, _base(request), ours) for i in portfolio.published_initiatives()]
 
 
 @router.get("/portfolio/initiatives/{slug}", response=InitiativeOut, auth=None)
 def initiative(request: HttpRequest, slug: str) -> dict[str, object]:
     found = get_object_or_404(portfolio.published_initiatives(), slug=slug)
-    return portfolio.initiative_record(found, _base(request))
+    return portfolio.initiative_record(found, _base(request), municipality_name())

@@ -18,7 +18,6 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 48
 class Point:
     x: float
     y: float
-    label: str
 
 
 @dataclass
@@ -54,9 +53,11 @@ class Chart:
 
 
 def _nice_step(span: float, count: int = 5) -> float:
-    raw = span / count if span > 0 else 1
+    """A step of 1, 2 or 5 times a power of ten, never below 0.01 (figures have two decimals), so that each
+    grid line's value can be written exactly."""
+    raw = max(span / count if span > 0 else 1, 0.01)
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
@@ -93,11 +94,9 @@ def indicator_chart(view: IndicatorView) -> Chart:
     def y(value: float | Decimal) -> float:
         return float(chart.bottom - (chart.bottom - chart.top) * (float(value) - low) / (high - low))
 
-    chart.baseline = Point(x(indicator.baseline_on), y(indicator.baseline), _format(indicator.baseline, step))
-    chart.target = Point(x(indicator.target_on), y(indicator.target), _format(indicator.target, step))
-    chart.measurements = [
-        Point(x(m.measured_on), y(m.value), _format(m.value, step)) for m in view.measurements
-    ]
+    chart.baseline = Point(x(indicator.baseline_on), y(indicator.baseline))
+    chart.target = Point(x(indicator.target_on), y(indicator.target))
+    chart.measurements = [Point(x(m.measured_on), y(m.value)) for m in view.measurements]
     ticks = round((high - low) / step)
     chart.y_ticks = [Tick(y(low + n * step), _format(low + n * step, step)) for n in range(ticks + 1)]
     years = range(first.year + (first.month > 1 or first.day > 1), last.year + 1)

@@ -25,11 +25,12 @@ from tillit.labs.models import (
     Link,
     Measurement,
 )
-from tillit.labs.services import _check_initiative
+from tillit.labs.services import check_indicator, check_initiative
 from tillit.organisation.services import unique_slug
 
 SCHEMA = "tillit-portfolio/1"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_FIGURE = Decimal(10) ** 12  # what a measurement's column holds: 14 digits, 2 of them decimals
 
 # Helsingborg's portfolio writes status and stage in Swedish words; an import accepts them as well as ours.
 STATUS_WORDS = {
@@ -107,12 +108,12 @@ def _number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def initiative_record(initiative: Initiative, base_url: str) -> dict[str, Any]:
-    """One initiative in the open-data format."""
+def initiative_record(initiative: Initiative, base_url: str, municipality: str) -> dict[str, Any]:
+    """One initiative in the open-data format; ``municipality``: ours, for initiatives that are not imported."""
     return {
         "id": initiative.slug,
         "url": base_url + initiative.get_absolute_url(),
-        "municipality": initiative.source_municipality or municipality_name(),
+        "municipality": initiative.source_municipality or municipality,
         "title": initiative.title,
         "area": initiative.area,
         "administration": initiative.administration.name if initiative.administration else "",
@@ -172,19 +173,21 @@ def initiative_record(initiative: Initiative, base_url: str) -> dict[str, Any]:
 
 
 def export_document(initiatives: Iterable[Initiative], base_url: str) -> dict[str, Any]:
+    ours = municipality_name()
     return {
         "schema": SCHEMA,
-        "municipality": municipality_name(),
+        "municipality": ours,
         "exported": timezone.now().isoformat(timespec="seconds"),
         "licence": "CC0-1.0",
-        "initiatives": [initiative_record(initiative, base_url) for initiative in initiatives],
+        "initiatives": [initiative_record(initiative, base_url, ours) for initiative in initiatives],
     }
 
 
 def csv_rows(initiatives: Iterable[Initiative], base_url: str) -> Iterable[list[Any]]:
     yield CSV_COLUMNS
+    ours = municipality_name()
     for initiative in initiatives:
-        data = initiative_record(initiative, base_url)
+        data = initiative_record(initiative, base_url, ours)
         lessons = data["lessons_learned"]
         yield [
             data["id"],
@@ -247,17 +250,18 @@ def _read_date(value: Any, where: str, field: str, problems: list[str]) -> datet
 
 
 def _read_number(value: Any, where: str, field: str, problems: list[str]) -> Decimal | None:
+    """A figure as a measurement's column holds it (two decimals), or a problem."""
     try:
         number = Decimal(str(value))
-        if not number.is_finite():
-            raise InvalidOperation
-        return number
     except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= MAX_FIGURE:
         problems.append(
             _("%(where)s: “%(field)s” is not a number: %(value)s")
             % {"where": where, "field": field, "value": str(value)[:40]}
         )
         return None
+    return number.quantize(Decimal("0.01"))
 
 
 def _choice(value: Any, codes: list[str], words: Mapping[str, str], default: str) -> str | None:
@@ -475,23 +479,29 @@ def _save_imported(actor: Any, row: dict[str, Any]) -> bool:
     if initiative.ended_on is None and initiative.is_ended:
         initiative.ended_on = timezone.localdate()
     initiative.published_at = initiative.published_at or timezone.now()
-    _check_initiative(initiative)
+    check_initiative(initiative)
     initiative.full_clean()
     initiative.save()
     initiative.effect_goals.all().delete()
     initiative.links.all().delete()
     for goal_data in row["goals"]:
-        goal = EffectGoal.objects.create(
-            initiative=initiative, title=goal_data["title"][:300], description=goal_data["description"]
+        goal = EffectGoal(
+            initiative=initiative, title=goal_data["title"], description=goal_data["description"]
         )
+        goal.full_clean()
+        goal.save()
         for data in goal_data["indicators"]:
             indicator = Indicator(goal=goal, **{k: v for k, v in data.items() if k != "measurements"})
             indicator.full_clean()
+            check_indicator(indicator)
             indicator.save()
-            Measurement.objects.bulk_create(
+            measurements = [
                 Measurement(indicator=indicator, measured_on=day, value=value)
                 for day, value in data["measurements"]
-            )
+            ]
+            for measurement in measurements:
+                measurement.full_clean(exclude=["indicator"], validate_unique=False)
+            Measurement.objects.bulk_create(measurements)
     for link in row["links"]:
         item = Link(initiative=initiative, **link)
         item.full_clean()

@@ -150,4 +150,6 @@ def ideas_of(user: Any) -> QuerySet[Idea]:
 
 def team_initiatives(team: Any) -> dict[str, Any]:
     """The initiatives a team takes part in, for the team's home page: one query."""
-    return {"team_initiatives": list(team.initiatives.select_related("lab").order_by("-updated_at", "-pk")[:10])}
+    return {
+        "team_initiatives": list(team.initiatives.select_related("lab").order_by("-updated_at", "-pk")[:10])
+    }

@@ -122,7 +122,7 @@ def track_add(*, actor: Any, lab: Lab, name: str, description: str = "", unit: A
 # Initiatives.
 
 
-def _check_initiative(initiative: Initiative) -> None:
+def check_initiative(initiative: Initiative) -> None:
     errors: dict[str, Any] = {}
     if initiative.track is not None and initiative.track.lab_id != initiative.lab_id:
         errors["track"] = _("The track belongs to another lab.")
@@ -151,7 +151,7 @@ def initiative_create(*, actor: Any, teams: Iterable[Any] = (), **fields: Any) -
         action="initiative.created",
         tracked=("title", "lab", "track", "area", "administration", "contact_name", "stage", "status"),
         fields=fields,
-        check=_check_initiative,
+        check=check_initiative,
     )
     initiative.teams.set(list(teams))
     return initiative
@@ -171,7 +171,7 @@ def initiative_update(
         action="initiative.changed",
         tracked=INITIATIVE_FIELDS,
         fields=fields,
-        check=_check_initiative,
+        check=check_initiative,
     )
     if teams is not None:
         before = {team.name for team in initiative.teams.all()}
@@ -210,7 +210,7 @@ def initiative_set_status(
         action="initiative.status_changed",
         tracked=("status", "stage", "ended_on", *LEARNING_FIELDS),
         fields=fields,
-        check=_check_initiative,
+        check=check_initiative,
     )
 
 
@@ -313,7 +313,7 @@ def effect_goal_remove(*, actor: Any, goal: EffectGoal) -> None:
     goal.delete()
 
 
-def _check_indicator(indicator: Indicator) -> None:
+def check_indicator(indicator: Indicator) -> None:
     errors: dict[str, Any] = {}
     if indicator.target_on <= indicator.baseline_on:
         errors["target_on"] = _("The target date must come after the baseline.")
@@ -356,7 +356,7 @@ def indicator_add(
         target_on=target_on,
     )
     indicator.full_clean()
-    _check_indicator(indicator)
+    check_indicator(indicator)
     indicator.save()
     record(
         actor=actor,

@@ -42,6 +42,14 @@ def _page(request: HttpRequest, items: Any) -> Any:
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
+def _valid_filters(form: Any) -> dict[str, Any]:
+    """The filters that are valid: an outdated one (a lab since removed) does not undo the others."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return dict(form.cleaned_data)
+
+
 def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,7 +61,7 @@ def _query(request: HttpRequest) -> str:
 
 def portfolio(request: HttpRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET or None, areas=selectors.areas())
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _valid_filters(form)
     filters = selectors.PortfolioFilter(
         q=data.get("q", ""),
         lab=data.get("lab"),
@@ -71,7 +79,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 def learnings(request: HttpRequest) -> HttpResponse:
     form = LearningsFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _valid_filters(form)
     page = _page(request, selectors.learnings(q=data.get("q", ""), status=data.get("status", "")))
     context = {"form": form, "page": page, "query": _query(request), "nav": "portfolio"}
     if getattr(request, "htmx", False):
@@ -481,10 +489,11 @@ def _idea_page(request: HttpRequest, idea: Idea, status: int = 200, **forms: Any
     context = {
         "idea": idea,
         "updates": idea.updates.select_related("by"),
-        "assess_form": forms.get("assess_form") or IdeaAssessForm(),
+        "assess_form": forms.get("assess_form") or IdeaAssessForm(prefix="assess"),
         "initiative_form": forms.get("initiative_form")
         or IdeaToInitiativeForm(
-            initial={"title": idea.title, "contact_name": getattr(request.user, "full_name", "")}
+            prefix="initiative",
+            initial={"title": idea.title, "contact_name": getattr(request.user, "full_name", "")},
         ),
         "history": history_of(idea),
         "nav": "labs",
@@ -505,7 +514,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_assess(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "labs.assess_ideas")
     idea = get_object_or_404(Idea, pk=pk)
-    form = IdeaAssessForm(request.POST)
+    form = IdeaAssessForm(request.POST, prefix="assess")
     if form.is_valid() and is_done(
         run_service(form, services.idea_assess, actor=request.user, idea=idea, **form.cleaned_data)
     ):
@@ -519,7 +528,7 @@ def idea_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_to_initiative(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "labs.assess_ideas")
     idea = get_object_or_404(Idea, pk=pk)
-    form = IdeaToInitiativeForm(request.POST)
+    form = IdeaToInitiativeForm(request.POST, prefix="initiative")
     if form.is_valid():
         data = form.cleaned_data
         initiative = run_service(
