@@ -44,6 +44,12 @@ NOT_FREE_TEXT = {
     ("labs", "Link", "url"),
     ("labs", "Idea", "submitter_email"),
     ("labs", "Idea", "token"),
+    ("followup", "Survey", "template"),  # a template's key
+    ("followup", "Survey", "link_token"),
+    ("followup", "Item", "key"),  # a question's key, from a template or made by Tillit
+    ("followup", "Indicator", "kolada_kpi"),  # checked against Kolada's pattern: a letter and five digits
+    ("followup", "Indicator", "kolada_municipality"),  # four digits
+    ("followup", "Indicator", "survey_item_key"),
 }
 
 

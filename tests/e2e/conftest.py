@@ -171,8 +171,9 @@ _exempelstad_copy: dict[str, sqlite3.Connection] = {}
 @pytest.fixture
 def exempelstad(live_server: Any) -> Any:
     """The demo municipality Exempelstad with its demo decisions, roles, meetings, labs, initiatives and
-    ideas, fresh for each test (the live server's database is emptied after each test). Returns the live
-    server.
+    ideas, and its follow-up (team Norr's surveys, indicators with recorded Kolada figures, the inventory of
+    rules and reporting), fresh for each test (the live server's database is emptied after each test).
+    Returns the live server.
 
     On the in-memory SQLite test database the first test builds it and keeps a copy, and later tests restore
     that copy with SQLite's backup API, which takes milliseconds instead of half a second; on other
@@ -182,6 +183,7 @@ def exempelstad(live_server: Any) -> Any:
     from django.db import connection
 
     from tillit.decisions.demo import load_demo_decisions
+    from tillit.followup.demo import load_demo_followup
     from tillit.labs.demo import load_demo_labs
     from tillit.organisation.demo.exempelstad import load_exempelstad
     from tillit.teams.demo import load_demo_teams
@@ -191,6 +193,7 @@ def exempelstad(live_server: Any) -> Any:
         load_demo_decisions()
         load_demo_teams()
         load_demo_labs()
+        load_demo_followup()
 
     in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if not in_memory_sqlite:

@@ -6,11 +6,13 @@ are opened directly, in one browser window shared by the whole module (a fresh w
 second), logged in by giving it a session cookie for the demo person, as the login form would.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
@@ -144,6 +146,43 @@ LABS_TEAM_MEMBER = {
     "initiative-parts": STOPPED_INITIATIVE + "delar/",
     "idea-submit": "/ideer/ny/",
 }
+# The follow-up, for everyone logged in: the demo's open survey (round 3 of team Norr's effects survey), the results
+# of its first round (shared by the team), the Kolada indicator, the inventory and one of its removed routines.
+FOLLOWUP = {
+    "followup": "/uppfoljning/",
+    "survey-create": "/uppfoljning/enkater/ny/",
+    "survey": "/uppfoljning/enkater/{open_survey}/",
+    "survey-results-shared": "/uppfoljning/enkater/{shared_results}/resultat/",
+    "indicators": "/uppfoljning/indikatorer/",
+    "indicator": "/uppfoljning/indikatorer/{kolada_indicator}/",
+    "inventory": "/uppfoljning/regler/",
+    "inventory-filtered": "/uppfoljning/regler/?origin=unit",
+    "requirement": "/uppfoljning/regler/{removed_requirement}/",
+    "requirement-create": "/uppfoljning/regler/ny/",
+}
+# Anna is asked in the open survey, sees her team's results of round 2 with the trend before the unit does, and
+# proposes changes to the rules her team works under.
+FOLLOWUP_TEAM_MEMBER = {
+    "survey-answer": "/uppfoljning/enkater/{open_survey}/svara/",
+    "survey-preview": "/uppfoljning/enkater/{open_survey}/forhandsgranska/",
+    "survey-results": "/uppfoljning/enkater/{team_results}/resultat/",
+    "requirement-propose": "/uppfoljning/regler/{active_requirement}/foresla/",
+}
+# The coach made the team's surveys: a closed one has the new-round form, and the round-2 results are the team's.
+FOLLOWUP_COACH = {
+    "survey-closed": "/uppfoljning/enkater/{team_results}/",
+    "survey-preview": "/uppfoljning/enkater/{open_survey}/forhandsgranska/",
+    "survey-results": "/uppfoljning/enkater/{team_results}/resultat/",
+}
+# Above the team: results the team has not shared yet show nothing.
+FOLLOWUP_ABOVE_TEAM = {"survey-results-not-shared": "/uppfoljning/enkater/{team_results}/resultat/"}
+# The development lead keeps the indicators: the forms to import, link and create.
+FOLLOWUP_LEAD = {
+    "indicator-create": "/uppfoljning/indikatorer/ny/",
+    "indicator-survey": "/uppfoljning/indikatorer/{survey_indicator}/",
+    "requirement-proposed": "/uppfoljning/regler/{proposed_requirement}/",
+    "requirement-edit": "/uppfoljning/regler/{proposed_requirement}/andra/",
+}
 STATUS = {"invitation-bad-link": 410}
 
 
@@ -151,15 +190,17 @@ def pages_for(login: str) -> dict[str, str]:
     pages = dict(PUBLIC)
     if login == "logged-out":
         return pages | LOGGED_OUT | LABS_PUBLIC | LABS_RESIDENT
-    pages |= LOGGED_IN
+    pages |= LOGGED_IN | FOLLOWUP
     if login in TEAM_EDIT:
         pages |= {"team-edit": TEAM_EDIT[login]}
     if login == "anna":
-        pages |= TEAM_NORR_MEMBER | LABS_TEAM_MEMBER
+        pages |= TEAM_NORR_MEMBER | LABS_TEAM_MEMBER | FOLLOWUP_TEAM_MEMBER
     if login == "lead":
-        pages |= LABS_PUBLIC | LABS_LEAD
+        pages |= LABS_PUBLIC | LABS_LEAD | FOLLOWUP_LEAD
     if login == "coach":
-        pages |= {"coached-teams": "/mina-team/"}
+        pages |= {"coached-teams": "/mina-team/"} | FOLLOWUP_COACH
+    if login in ("facilitator", "lead", "admin"):
+        pages |= FOLLOWUP_ABOVE_TEAM
     return pages | ADMINISTRATION if login == "admin" else pages
 
 
@@ -183,11 +224,25 @@ PHONE_PAGES = {
         "decision-register",
         "decision",
         "meeting-closed",
+        "followup",
+        "survey-answer",
+        "survey-results",
+        "inventory",
     ],
-    "coach": ["start", "team", "people", "account", "coached-teams"],
-    "facilitator": ["start", "team", "people", "account"],
+    "coach": ["start", "team", "people", "account", "coached-teams", "survey-closed"],
+    "facilitator": ["start", "team", "people", "account", "survey-results-shared"],
     "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
-    "lead": ["portfolio", "initiative", "labs", "initiative-parts", "initiative-status", "ideas", "idea"],
+    "lead": [
+        "portfolio",
+        "initiative",
+        "labs",
+        "initiative-parts",
+        "initiative-status",
+        "ideas",
+        "idea",
+        "indicator",
+        "inventory",
+    ],
 }
 PHONE_CASES = [
     (login, name, pages_for(login)[name]) for login, names in PHONE_PAGES.items() for name in names
@@ -254,6 +309,7 @@ class Browse:
 def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
     from tillit.accounts.models import User
     from tillit.decisions.models import Committee, Decision, Mandate, Proposal
+    from tillit.followup.models import Indicator, Requirement, Survey
     from tillit.labs.models import Idea, Initiative
     from tillit.teams.models import Meeting, Role
 
@@ -273,6 +329,14 @@ def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
         "running_initiative": Initiative.objects.get(title="Fritidsgården som unga driver själva").slug,
         "idea": resident_idea.pk,
         "idea_token": resident_idea.token,
+        "open_survey": Survey.objects.get(template="effects", round=3).pk,
+        "team_results": Survey.objects.get(template="effects", round=2).pk,
+        "shared_results": Survey.objects.get(template="effects", round=1).pk,
+        "kolada_indicator": Indicator.objects.get(source=Indicator.Source.KOLADA).pk,
+        "survey_indicator": Indicator.objects.get(source=Indicator.Source.SURVEY).pk,
+        "removed_requirement": Requirement.objects.get(title__startswith="Tidrapport").pk,
+        "active_requirement": Requirement.objects.get(title__startswith="Veckostatistik").pk,
+        "proposed_requirement": Requirement.objects.get(title__startswith="Månadsrapport").pk,
     }
     return Browse(shared_page, base_url, placeholders)
 
@@ -317,6 +381,9 @@ ERROR_CASES = [
     ("anna", "lab-create-forbidden", "/labb/nytt/", 403),
     ("anna", "ideas-forbidden", "/ideer/", 403),
     ("logged-out", "idea-status-bad-link", "/ideer/min/fel-nyckel/", 404),
+    # The facilitator was not asked in team Norr's survey: there is nothing to answer.
+    ("facilitator", "survey-answer-forbidden", "/uppfoljning/enkater/{open_survey}/svara/", 403),
+    ("anna", "indicator-create-forbidden", "/uppfoljning/indikatorer/ny/", 403),
 ]
 
 
@@ -360,6 +427,7 @@ class FormCase:
     status: int = 200
     field_errors: bool = True
     check: tuple[str, ...] = ()  # radio buttons and checkboxes to tick before sending
+    after: str | None = None  # where the form comes back, when it is sent to another address than its page's
 
 
 PERSONNUMMER_TEXT = "Vi hjälper familjen med personnummer 19811218-9876."
@@ -417,6 +485,52 @@ FORM_CASES = {
         "lead", "/initiativ/nytt/", "main form button[type=submit]", status=400
     ),
     # Stopping an initiative without its learnings is refused.
+    "coach-survey-create": FormCase(
+        "coach", "/uppfoljning/enkater/ny/", "main form button[type=submit]", status=400
+    ),
+    # No question of the demo's survey is required, and an empty answer sheet is refused as a whole.
+    "anna-survey-answer-empty": FormCase(
+        "anna",
+        "/uppfoljning/enkater/{open_survey}/svara/",
+        "main form button[type=submit]",
+        status=400,
+        field_errors=False,
+    ),
+    "lead-indicator-create-kolada": FormCase(
+        "lead",
+        "/uppfoljning/indikatorer/ny/",
+        "main form button[type=submit]",
+        {"input[name=name]": "Arbetslöshet", "input[name=kolada_kpi]": "fel"},
+        status=400,
+        check=("main form input[name=source][value=kolada]",),
+    ),
+    "anna-requirement-create": FormCase(
+        "anna", "/uppfoljning/regler/ny/", "main form button[type=submit]", status=400
+    ),
+    "anna-requirement-propose": FormCase(
+        "anna",
+        "/uppfoljning/regler/{active_requirement}/foresla/",
+        "main form button[type=submit]",
+        status=400,
+    ),
+    "lead-requirement-create": FormCase(
+        "lead", "/uppfoljning/regler/ny/", "main form button[type=submit]", status=400
+    ),
+    "lead-indicator-kolada-import": FormCase(
+        "lead",
+        "/uppfoljning/indikatorer/{kolada_indicator}/",
+        "section[aria-labelledby=kolada-title] button[type=submit]",
+        {"input[name=kolada-first_year]": "2024", "input[name=kolada-last_year]": "2019"},
+        status=400,
+        after="/uppfoljning/indikatorer/{kolada_indicator}/kolada/",
+    ),
+    "lead-indicator-link": FormCase(
+        "lead",
+        "/uppfoljning/indikatorer/{kolada_indicator}/",
+        "main form[action$='/koppla/'] button[type=submit]",
+        status=400,
+        after="/uppfoljning/indikatorer/{kolada_indicator}/koppla/",
+    ),
     "lead-initiative-status-stopped-without-learnings": FormCase(
         "lead",
         "/initiativ/{running_initiative}/status/",
@@ -438,12 +552,51 @@ def test_form_with_errors_is_accessible(browse: Browse, case: FormCase) -> None:
     for selector in case.check:
         page.locator(selector).check()
     click_through(page, page.locator(case.button), status=case.status)
-    assert path_of(page) == path
+    assert path_of(page) == browse.path(case.after or case.path)
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     if case.field_errors:
         expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
+
+
+def test_survey_answer_with_a_required_question_unanswered_is_accessible(browse: Browse) -> None:
+    """A question can be required: left unanswered, it is named in the error summary and marked at the question."""
+    from tillit.accounts.models import User
+    from tillit.followup import surveys
+    from tillit.followup.models import Item
+    from tillit.organisation.models import Team
+
+    today = timezone.localdate()
+    survey = surveys.survey_create(
+        actor=User.objects.get(email=COACH),
+        title="Veckans puls",
+        team=Team.objects.get(slug=TEAM_NORR.strip("/").split("/")[-1]),
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+    )
+    required = surveys.item_add(
+        actor=survey.created_by,
+        survey=survey,
+        kind=Item.Kind.SCALE5,
+        text="Hur har veckan varit?",
+        required=True,
+    )
+    surveys.item_add(actor=survey.created_by, survey=survey, kind=Item.Kind.TEXT, text="Något mer?")
+    surveys.survey_send(actor=survey.created_by, survey=survey)
+    page = browse.as_login("anna")
+    path = f"/uppfoljning/enkater/{survey.pk}/svara/"
+    visit(page, path)
+    page.locator("main form textarea").fill("Lugnt.")
+    click_through(page, page.locator("main form button[type=submit]"), status=400)
+    assert path_of(page) == path
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Hur har veckan varit?")
+    expect(page.locator(f"main input[name=item_{required.pk}]").first).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(page.locator("main form textarea")).to_have_value("Lugnt.")
 
 
 def test_invitation_form_with_errors_is_accessible(browse: Browse) -> None:

@@ -56,8 +56,10 @@ def test_loading_twice_changes_nothing():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_has_decisions_roles_and_meetings_and_emails_no_one(mailoutbox):
+def test_the_demo_has_decisions_roles_meetings_labs_and_follow_up_and_emails_no_one(mailoutbox):
     from tillit.decisions.models import Decision, Mandate, Proposal
+    from tillit.followup.models import Indicator, Requirement, Response, Survey
+    from tillit.labs.models import Idea, Initiative
     from tillit.notifications.models import Notification
     from tillit.teams.models import Meeting, Role
 
@@ -65,8 +67,17 @@ def test_the_demo_has_decisions_roles_and_meetings_and_emails_no_one(mailoutbox)
     assert Mandate.objects.count() == 3
     assert Decision.objects.filter(report__isnull=False).exists()
     assert Decision.objects.filter(report__isnull=True, mandate__isnull=False).exists()
-    assert Proposal.objects.filter(status=Proposal.Status.OPEN).count() == 3
+    # Three proposals in team Norr's decision work, and one to simplify a report in the rules inventory.
+    open_proposals = Proposal.objects.filter(status=Proposal.Status.OPEN)
+    assert open_proposals.filter(requirements__isnull=True).count() == 3
+    assert open_proposals.filter(requirements__isnull=False).count() == 1
     assert Role.objects.count() == 5
     assert set(Meeting.objects.values_list("status", flat=True)) == {"closed", "planned"}
     assert Notification.objects.filter(person__email="anna@exempelstad.se").exists()
+    assert Initiative.objects.filter(published_at__isnull=False, status="stopped").exists()
+    assert Idea.objects.exists()
+    assert Survey.objects.filter(closed_at__isnull=True, sent_at__isnull=False).exists()
+    assert Response.objects.filter(person__isnull=False).count() == 0  # the demo's surveys are anonymous
+    assert Indicator.objects.filter(source="kolada", values__isnull=False).exists()
+    assert Requirement.objects.filter(status="removed").exists()
     assert mailoutbox == []

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tillit.teams",
     "tillit.notifications",
     "tillit.labs",
+    "tillit.followup",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -110,7 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time: when a hall of phones writes at once, writers wait their turn (up to 20 s).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # secure_delete: a deleted row is overwritten, not left in a free page (an anonymous survey's answer
+        # sheets are rewritten in random order when it closes; the old order must not linger in the file).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -210,6 +215,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tillit <noreply@localhost>")
 # The address people open Tillit at, for links in e-mails sent without a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Kolada, the open database of municipal key figures: where the follow-up imports KPI values from.
+KOLADA_URL = os.environ.get("KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")
 
 # Language: Swedish first, English complete.
 LANGUAGE_CODE = "sv"

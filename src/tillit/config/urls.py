@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tillit.teams.urls")),
     path("", include("tillit.notifications.urls")),
     path("", include("tillit.labs.urls")),
+    path("", include("tillit.followup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oidc/", include(oidc.urlpatterns)),

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -81,3 +82,14 @@ def run_service[T](form: forms.BaseForm, service: Callable[..., T], **kwargs: An
 def is_done(result: object) -> bool:
     """Whether a service that ``run_service`` called went through (it returns None when it was refused)."""
     return result is not None
+
+
+def run_action(request: HttpRequest, service: Callable[..., Any], success: str, **kwargs: Any) -> bool:
+    """A button without a form: the service's refusal, or ``success``, is told as a message on the next page."""
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True

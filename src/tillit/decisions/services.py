@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -94,6 +95,12 @@ EFFECTS: dict[str, Callable[[Any, Proposal, Decision], None]] = {}
 
 def register_effect(kind: str, handler: Callable[[Any, Proposal, Decision], None]) -> None:
     EFFECTS[kind] = handler
+
+
+# Sent when a proposal closes, inside its transaction, with `proposal`, `decision` (None when it was withdrawn)
+# and `actor`: other apps follow the outcome of proposals they made (the inventory of rules: a rule proposed
+# for removal is removed once the proposal is decided, and stays in force if it is withdrawn).
+proposal_closed = Signal()
 
 
 def _check_mandate(mandate: Mandate) -> None:
@@ -416,6 +423,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
     proposal.status = Proposal.Status.WITHDRAWN
     proposal.save(update_fields=["status"])
     record(actor=actor, obj=proposal, action="proposal.withdrawn")
+    proposal_closed.send(sender=Proposal, proposal=proposal, decision=None, actor=actor)
     return proposal
 
 
@@ -526,6 +534,7 @@ def proposal_decide(
         _apply_mandate_change(actor, mandate, proposal)
     if proposal.effect:
         EFFECTS[proposal.effect["kind"]](actor, proposal, decision)
+    proposal_closed.send(sender=Proposal, proposal=proposal, decision=decision, actor=actor)
     took_part = User.objects.filter(
         pk__in=[proposal.created_by_id, *proposal.responses.values_list("person_id", flat=True)]
     )

@@ -318,6 +318,17 @@ class Indicator(models.Model):
     baseline_on = models.DateField(_("baseline measured on"))
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     target_on = models.DateField(_("target date"))
+    feed = models.ForeignKey(
+        "followup.Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="effect_indicators",
+        verbose_name=_("filled from"),
+        help_text=_(
+            "An indicator of the follow-up (a survey question or a Kolada KPI) whose values fill this one."
+        ),
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -331,6 +342,8 @@ class Indicator(models.Model):
 class Measurement(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by hand")
+        SURVEY = "survey", _("A survey")
+        KOLADA = "kolada", _("Kolada")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("measured on"))

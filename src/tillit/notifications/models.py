@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     ROLE_TERM = "role_term", _("My term in a role ends soon")
     SUPPORT = "support", _("A team I coach asks for support")
     IDEA = "idea", _("An idea I submitted has moved on")
+    SURVEY = "survey", _("A survey is waiting for my answer")
 
 
 class Notification(models.Model):

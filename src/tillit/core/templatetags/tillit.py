@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "link": _("Link"),
     "attachment": _("Attachment"),
     "track": _("Track"),
+    "decision": _("Decision"),
 }
 
 
@@ -78,6 +79,8 @@ def change_text(value: Any, field: str = "") -> str:
     """A history value in words: a [before, after] pair reads as “before → after”."""
 
     def word(item: Any) -> str:
+        if isinstance(item, bool):
+            return str(_("Yes") if item else _("No"))
         return "–" if item in (None, "") else describe_value(field, item)
 
     if isinstance(value, list) and len(value) == 2:

@@ -16,7 +16,10 @@ ROLE_TERM_DAYS = 30
 
 
 class Command(BaseCommand):
-    help = "Reminds people of deadlines within a day, decisions due for review and role terms ending soon (once each)."
+    help = (
+        "Reminds people of deadlines within a day, decisions due for review, role terms ending soon and surveys "
+        "they have not answered that close within a few days (once each)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now, today = timezone.now(), timezone.localdate()
@@ -77,4 +80,9 @@ class Command(BaseCommand):
                 f"role_term:holder:{holder.pk}",
             )
             sent += 1
+        from tillit.followup.surveys import seal_due_surveys
+        from tillit.followup.surveys import send_reminders as survey_reminders
+
+        seal_due_surveys(today)
+        sent += survey_reminders(today)
         self.stdout.write(f"Reminders considered for {sent} people.")
