@@ -5,11 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from tillit.core.permissions import require
 from tillit.decisions.models import Conflict, Decision, Mandate, Proposal, Response
 from tillit.organisation.models import Team
 from tillit.organisation.selectors import unit_ancestors
@@ -17,17 +17,12 @@ from tillit.organisation.selectors import unit_ancestors
 REVIEW_SOON_DAYS = 14
 
 
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def mandate_list_for(
     *, user: Any, unit: Any = None, team: Team | None = None, ancestors: list[Any] | None = None
 ) -> QuerySet[Mandate]:
     """The delegation order; for a team, what the team may decide and who signs: its own mandates and those of
     its unit and the units above it (``ancestors``: the units above, when the caller has them already)."""
-    _require(user, "decisions.view_mandates")
+    require(user, "decisions.view_mandates")
     mandates = Mandate.objects.filter(active=True).select_related(
         "committee", "unit", "team", "delegate", "deputy", "further_delegated_by"
     )
@@ -41,7 +36,7 @@ def mandate_list_for(
 
 
 def mandate_get_for(*, user: Any, pk: int) -> Mandate:
-    _require(user, "decisions.view_mandates")
+    require(user, "decisions.view_mandates")
     try:
         return Mandate.objects.select_related(
             "committee", "unit", "team", "delegate", "deputy", "further_delegated_by"
@@ -57,7 +52,7 @@ def proposal_get_for(*, user: Any, pk: int) -> Proposal:
         ).get(pk=pk)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "decisions.view_proposal", proposal)
+    require(user, "decisions.view_proposal", proposal)
     return proposal
 
 
@@ -152,7 +147,7 @@ class RegisterFilter:
 
 def register_for(*, user: Any, filters: RegisterFilter) -> QuerySet[Decision]:
     """The decision register: the newest version of every decision, searchable and filterable."""
-    _require(user, "decisions.view_register")
+    require(user, "decisions.view_register")
     decisions = Decision.objects.filter(replaced_by__isnull=True).select_related(
         "proposal", "team", "mandate__committee", "decided_by", "report", "replaces"
     )
@@ -182,7 +177,7 @@ def register_for(*, user: Any, filters: RegisterFilter) -> QuerySet[Decision]:
 
 
 def decision_get_for(*, user: Any, pk: int) -> Decision:
-    _require(user, "decisions.view_register")
+    require(user, "decisions.view_register")
     try:
         return Decision.objects.select_related(
             "proposal__created_by",

@@ -7,22 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from tillit.core.collation import swedish_sort_key
+from tillit.core.permissions import require
 from tillit.followup.inventory import units_under, works_under
 from tillit.followup.models import Requirement
 from tillit.organisation.models import Membership, Team, Unit
 from tillit.organisation.selectors import unit_descendant_ids
 
 ZERO = Decimal(0)
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ def _yearly_minutes() -> Case:
 def requirement_list(*, user: Any, filters: InventoryFilter | None = None) -> QuerySet[Requirement]:
     """The items, most costly and least valued first: by hours a year, the most first; among equally costly, the
     least useful first; then by name."""
-    _require(user, "followup.view")
+    require(user, "followup.view")
     filters = filters or InventoryFilter()
     items = Requirement.objects.select_related("team__unit", "unit", "owner", "proposal")
     if filters.team is not None:
@@ -68,7 +63,7 @@ def requirement_list(*, user: Any, filters: InventoryFilter | None = None) -> Qu
 
 
 def requirement_get_for(*, user: Any, pk: int) -> Requirement:
-    _require(user, "followup.view")
+    require(user, "followup.view")
     try:
         return Requirement.objects.select_related(
             "team__unit", "unit", "owner", "proposal__team", "created_by"

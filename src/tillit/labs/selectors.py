@@ -8,12 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from tillit.core.permissions import require
 from tillit.labs.models import EffectGoal, Idea, Indicator, Initiative, Lab, Measurement, progress
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -135,7 +131,7 @@ def indicator_views(goal: EffectGoal) -> list[IndicatorView]:
 
 
 def idea_queue(*, user: Any, status: str = "") -> QuerySet[Idea]:
-    _require(user, "labs.assess_ideas")
+    require(user, "labs.assess_ideas")
     ideas = Idea.objects.select_related("submitted_by", "initiative")
     if status == "open":
         ideas = ideas.exclude(status__in=(Idea.Status.INITIATIVE, Idea.Status.DECLINED))

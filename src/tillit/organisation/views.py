@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tillit.accounts.models import Invitation, User
 from tillit.accounts.services import invitation_create, invitation_revoke
-from tillit.core.forms import run_service
+from tillit.core.forms import run_action, run_service
 from tillit.core.history import history_of
 from tillit.core.models import AccessibilityReport
 from tillit.core.permissions import require
@@ -286,11 +286,13 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     if "revoke" in request.POST:
         assignment = get_object_or_404(RoleAssignment, pk=request.POST["revoke"], person=person)
-        try:
-            services.role_revoke(actor=request.user, assignment=assignment)
-            messages.success(request, _("The role has been removed."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        run_action(
+            request,
+            services.role_revoke,
+            _("The role has been removed."),
+            actor=request.user,
+            assignment=assignment,
+        )
         return redirect("organisation:person_edit", pk=pk)
     role_form = RoleAssignmentForm(request.POST, prefix="role")
     if (
@@ -313,16 +315,15 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "organisation.manage")
     person = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.person_set_active(actor=request.user, person=person, active=active)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            (_("%(person)s can log in again.") if active else _("%(person)s can no longer log in."))
-            % {"person": person},
-        )
+    told = _("%(person)s can log in again.") if active else _("%(person)s can no longer log in.")
+    run_action(
+        request,
+        services.person_set_active,
+        told % {"person": person},
+        actor=request.user,
+        person=person,
+        active=active,
+    )
     return redirect("organisation:person_edit", pk=pk)
 
 
