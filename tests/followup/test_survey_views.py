@@ -417,6 +417,19 @@ def test_answering_through_the_page(client: Client, team: Any) -> None:
     assert Response.objects.filter(survey=made).count() == 1
 
 
+def test_the_answer_page_marks_the_required_questions_not_every_optional_one(
+    client: Client, team: Any
+) -> None:
+    team, (anna, *_rest), coach = team
+    made = survey(team=team, actor=coach)
+    surveys.item_add(actor=coach, survey=made, kind=Item.Kind.SCALE5, text="Måste besvaras", required=True)
+    sent(made, coach)
+    shown = page(as_user(client, anna).get(reverse("followup:answer", args=[made.pk])))
+    assert "Du kan hoppa över frågor" in shown
+    assert shown.count("(obligatorisk)") == 1
+    assert "(frivilligt)" not in shown
+
+
 def test_an_answer_with_errors_answers_400_and_saves_nothing(client: Client, team: Any) -> None:
     team, (anna, *_rest), coach = team
     made = survey(actor=coach, team=team, questions=False)

@@ -101,7 +101,10 @@ class RoundForm(TillitForm):
 
 
 class AnswerForm(TillitForm):
-    """The survey as a form: one field per question, named item_<pk>, grouped by section in the template."""
+    """The survey as a form: one field per question, named item_<pk>, grouped by section in the template. Most
+    questions may be skipped, so the page says so once and marks the required ones instead of every other."""
+
+    optional_by_default = True
 
     def __init__(self, *args: Any, survey: Survey, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
