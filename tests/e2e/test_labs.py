@@ -159,6 +159,9 @@ def test_a_lab_initiative_measured_published_and_stopped_with_its_learnings(
     expect(results.locator("li.initiative-card")).to_have_count(1)
     expect(results.locator("li.initiative-card")).to_contain_text(TITLE)
     expect(results.locator("li.initiative-card .status")).to_have_text("Avbruten")
+    # Enter both changes and submits the form: wait until no filter request is in flight, so that the click
+    # below is the only navigation.
+    expect(page.locator("main form.filter-form.htmx-request")).to_have_count(0)
     assert_accessible(page)
     click_through(page, results.get_by_role("link", name=TITLE))
     assert path_of(page) == initiative_url
