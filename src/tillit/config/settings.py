@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "tillit.notifications",
     "tillit.labs",
     "tillit.followup",
+    "tillit.economy",
+    "tillit.hr",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("tillit.notifications.urls")),
     path("", include("tillit.labs.urls")),
     path("", include("tillit.followup.urls")),
+    path("", include("tillit.economy.urls")),
+    path("", include("tillit.hr.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oidc/", include(oidc.urlpatterns)),

@@ -108,6 +108,8 @@ class RoleAssignment(models.Model):
         DEVELOPMENT_LEAD = "development_lead", _("Development lead")
         RESEARCHER = "researcher", _("Researcher")
         ADMINISTRATOR = "administrator", _("Administrator")
+        MANAGER = "manager", _("Manager")
+        HR = "hr", _("HR specialist")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from tillit.accounts.models import User
@@ -92,6 +92,29 @@ def unit_descendant_ids(unit: Unit) -> set[int]:
                 found.add(child)
                 stack.append(child)
     return found
+
+
+def superior_ids(person: Any) -> set[int]:
+    """The managers above the person: a manager of a unit that holds one of the person's teams, or any unit
+    above it. A manager's own superiors are the managers of the units above the ones they manage."""
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    start = set(Membership.objects.filter(person=person).values_list("team__unit_id", flat=True))
+    own = set(
+        RoleAssignment.objects.filter(
+            person=person, role=RoleAssignment.Role.MANAGER, unit__isnull=False
+        ).values_list("unit_id", flat=True)
+    )
+    start |= {parents[unit] for unit in own if parents.get(unit)}
+    units: set[int] = set()
+    for unit in start:
+        current: int | None = unit
+        while current is not None and current not in units:
+            units.add(current)
+            current = parents.get(current)
+    managers = RoleAssignment.objects.filter(role=RoleAssignment.Role.MANAGER).filter(
+        Q(unit_id__in=units) | Q(unit__isnull=True)
+    )
+    return set(managers.values_list("person_id", flat=True)) - {person.pk}
 
 
 def unit_get_for(*, user: Any, slug: str) -> Unit:

@@ -8,13 +8,13 @@ from django.db import transaction
 
 from tillit.accounts.models import User
 from tillit.organisation import services
-from tillit.organisation.models import Membership, RoleAssignment, Unit
+from tillit.organisation.models import Membership, RoleAssignment, Team, Unit
 
 DEMO_PASSWORD = "tillit-demo"  # noqa: S105 - published demo password, documented in README
 DEMO_LOGINS = [
     ("anna@exempelstad.se", "team member (Barn, unga, familj – team Norr)"),
-    ("coach@exempelstad.se", "coach"),
-    ("facilitator@exempelstad.se", "facilitator / HR developer"),
+    ("coach@exempelstad.se", "coach, manager of team Norr's unit"),
+    ("facilitator@exempelstad.se", "facilitator / HR developer, HR specialist"),
     ("admin@exempelstad.se", "administrator"),
     ("utveckling@exempelstad.se", "development lead (labs, portfolio, idea intake)"),
 ]
@@ -255,6 +255,9 @@ def load_exempelstad() -> bool:
     services.role_assign(actor=None, person=admin, role=RoleAssignment.Role.ADMINISTRATOR)
     lead = login("utveckling@exempelstad.se", "Kristina Holmér", "Utvecklingschef")
     services.role_assign(actor=None, person=lead, role=RoleAssignment.Role.DEVELOPMENT_LEAD, unit=social)
+    norr = Team.objects.select_related("unit").get(name__endswith="team Norr")
+    services.role_assign(actor=None, person=coach, role=RoleAssignment.Role.MANAGER, unit=norr.unit)
+    services.role_assign(actor=None, person=facilitator, role=RoleAssignment.Role.HR)
     researcher = person("Jonas Strandell", "Forskare i tjänsteforskning")
     services.role_assign(actor=None, person=researcher, role=RoleAssignment.Role.RESEARCHER)
     return True

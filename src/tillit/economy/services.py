@@ -1,0 +1,1 @@
+"""Every change in economy: checked, in a transaction, with history."""

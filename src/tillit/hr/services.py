@@ -1,0 +1,1 @@
+"""Every change in hr: checked, in a transaction, with history."""
