@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from tillit.core.api import ApiTokenAuth, session_auth
 from tillit.decisions.api import router as decisions_router
+from tillit.economy.api import router as economy_router
 from tillit.followup.api import router as followup_router
 from tillit.labs.api import router as labs_router
 from tillit.organisation.api import router as organisation_router
@@ -14,7 +15,7 @@ from tillit.teams.api import router as teams_router
 api = NinjaAPI(
     title="Tillit API",
     version="1.0.0",
-    description="Read Tillit's organisation, teams and people, the delegation order, proposals and decisions, roles and meetings, survey results (aggregates above the anonymity threshold only), and the public portfolio of initiatives (open without a token). Authenticate with `Authorization: Bearer <token>`.",
+    description="Read Tillit's organisation, teams and people, the delegation order, proposals and decisions, roles and meetings, survey results (aggregates above the anonymity threshold only), the public portfolio of initiatives (open without a token), and team economy: budgets, outcomes, forecasts, attestants and attested transactions. Authenticate with `Authorization: Bearer <token>`.",
     auth=[ApiTokenAuth(), session_auth],
     docs_url=None,
 )
@@ -23,6 +24,7 @@ api.add_router("/", decisions_router)
 api.add_router("/", teams_router)
 api.add_router("/", labs_router)
 api.add_router("/", followup_router)
+api.add_router("/", economy_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -50,6 +50,9 @@ NOT_FREE_TEXT = {
     ("followup", "Indicator", "kolada_kpi"),  # checked against Kolada's pattern: a letter and five digits
     ("followup", "Indicator", "kolada_municipality"),  # four digits
     ("followup", "Indicator", "survey_item_key"),
+    ("economy", "CostCentre", "code"),  # the financial system's codes
+    ("economy", "AccountGroup", "code"),
+    ("economy", "OutcomeImport", "file_name"),  # the name of the uploaded file
 }
 
 

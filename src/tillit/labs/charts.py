@@ -6,25 +6,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
-
+from tillit.core.charts import Point, Tick, nice_step, tick_label
 from tillit.labs.selectors import IndicatorView
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 48
-
-
-@dataclass
-class Point:
-    x: float
-    y: float
-
-
-@dataclass
-class Tick:
-    position: float
-    label: str
-    anchor: str = "middle"
 
 
 @dataclass
@@ -52,24 +38,6 @@ class Chart:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points)
 
 
-def _nice_step(span: float, count: int = 5) -> float:
-    """A step of 1, 2 or 5 times a power of ten, never below 0.01 (figures have two decimals), so that each
-    grid line's value can be written exactly."""
-    raw = max(span / count if span > 0 else 1, 0.01)
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def _format(value: float | Decimal, step: float) -> str:
-    decimals = 0 if step >= 1 else min(2, max(0, -math.floor(math.log10(step))))
-    return number_format(
-        round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
-    )
-
-
 def indicator_chart(view: IndicatorView) -> Chart:
     indicator = view.indicator
     values = [
@@ -78,7 +46,7 @@ def indicator_chart(view: IndicatorView) -> Chart:
         *(float(m.value) for m in view.measurements),
     ]
     low, high = min(values), max(values)
-    step = _nice_step(high - low or abs(high) or 1)
+    step = nice_step(high - low or abs(high) or 1)
     low = math.floor(low / step) * step
     high = math.ceil(high / step) * step
     if high == low:
@@ -98,7 +66,7 @@ def indicator_chart(view: IndicatorView) -> Chart:
     chart.target = Point(x(indicator.target_on), y(indicator.target))
     chart.measurements = [Point(x(m.measured_on), y(m.value)) for m in view.measurements]
     ticks = round((high - low) / step)
-    chart.y_ticks = [Tick(y(low + n * step), _format(low + n * step, step)) for n in range(ticks + 1)]
+    chart.y_ticks = [Tick(y(low + n * step), tick_label(low + n * step, step)) for n in range(ticks + 1)]
     years = range(first.year + (first.month > 1 or first.day > 1), last.year + 1)
     if len(years) >= 2:
         chart.x_ticks = [Tick(x(datetime.date(year, 1, 1)), str(year)) for year in years]

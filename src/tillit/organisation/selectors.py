@@ -117,6 +117,17 @@ def superior_ids(person: Any) -> set[int]:
     return set(managers.values_list("person_id", flat=True)) - {person.pk}
 
 
+def manages_unit(person: Any, unit: Unit) -> bool:
+    """Whether the person is a manager of the unit or of a unit above it."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    managed = RoleAssignment.objects.filter(person=person, role=RoleAssignment.Role.MANAGER)
+    if managed.filter(unit__isnull=True).exists():
+        return True
+    above = {unit.pk, *(ancestor.pk for ancestor in unit_ancestors(unit))}
+    return managed.filter(unit_id__in=above).exists()
+
+
 def unit_get_for(*, user: Any, slug: str) -> Unit:
     _require_view(user)
     try:

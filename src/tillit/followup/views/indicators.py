@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.charts import Point, Tick, nice_step, tick_label
 from tillit.core.forms import EMPTY_CHOICE, TillitForm, TillitModelForm, is_done, render_form, run_service
 from tillit.core.history import history_of
 from tillit.core.permissions import require
@@ -24,7 +25,7 @@ from tillit.followup import indicators as services
 from tillit.followup import kolada
 from tillit.followup.models import Indicator, IndicatorValue, Item
 from tillit.labs import models as labs
-from tillit.labs.charts import Chart, Point, Tick, _format, _nice_step
+from tillit.labs.charts import Chart
 from tillit.organisation.models import Team
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -159,7 +160,7 @@ def value_chart(values: Sequence[IndicatorValue]) -> Chart | None:
         return None
     numbers = [float(value.value) for value in values]
     low, high = min(numbers), max(numbers)
-    step = _nice_step(high - low or abs(high) or 1)
+    step = nice_step(high - low or abs(high) or 1)
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     if high == low:
         low, high = low - step, high + step
@@ -176,7 +177,8 @@ def value_chart(values: Sequence[IndicatorValue]) -> Chart | None:
 
     chart.measurements = [Point(x(value.measured_on), y(float(value.value))) for value in values]
     chart.y_ticks = [
-        Tick(y(low + n * step), _format(low + n * step, step)) for n in range(round((high - low) / step) + 1)
+        Tick(y(low + n * step), tick_label(low + n * step, step))
+        for n in range(round((high - low) / step) + 1)
     ]
     yearly = all((value.measured_on.month, value.measured_on.day) == (12, 31) for value in values)
     if yearly:

@@ -21,6 +21,7 @@ class Command(BaseCommand):
             from tillit.accounts.models import User
             from tillit.decisions.demo import load_demo_decisions
             from tillit.dialogue.demo import load_demo_dialogue
+            from tillit.economy.demo import load_demo_economy
             from tillit.followup.demo import load_demo_followup
             from tillit.labs.demo import load_demo_labs
             from tillit.teams.demo import load_demo_teams
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             load_demo_teams()
             load_demo_labs()
             load_demo_followup()
+            load_demo_economy()
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
         elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
