@@ -33,6 +33,11 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
+def person_of(actor: Any) -> Any:
+    """The person behind an action, or None when the system or an anonymous visitor did it."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     *, actor: Any, obj: models.Model, action: str, changes: Mapping[str, Any] | None = None
 ) -> HistoryEntry:
@@ -40,7 +45,7 @@ def record(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=person_of(actor),
         action=action,
         changes=dict(changes or {}),
     )

@@ -26,7 +26,7 @@ from tillit.followup import kolada, results
 from tillit.followup.models import Indicator, IndicatorValue, Survey
 from tillit.followup.rules import RELEASE_AFTER_DAYS
 from tillit.labs import models as labs
-from tillit.labs.services import _touch
+from tillit.labs.services import initiative_touch
 
 label_values("source", Indicator.Source.choices)
 label_values("direction", Indicator.Direction.choices)
@@ -440,7 +440,7 @@ def indicator_link(*, actor: Any, indicator: Indicator, effect_indicator: labs.I
         action="initiative.indicator_linked",
         changes={**where, "link": indicator.name},
     )
-    _touch(initiative)
+    initiative_touch(initiative)
     _feed(indicator, effect_indicator, list(indicator.values.all()), actor=actor, removed_on=())
     return effect_indicator
 
@@ -466,7 +466,7 @@ def indicator_unlink(*, actor: Any, effect_indicator: labs.Indicator) -> labs.In
         action="initiative.indicator_unlinked",
         changes={**where, "link": previous.name},
     )
-    _touch(effect_indicator.goal.initiative)
+    initiative_touch(effect_indicator.goal.initiative)
     return effect_indicator
 
 
@@ -539,4 +539,4 @@ def _feed(
                 "measured_on": ", ".join(touched),
             },
         )
-        _touch(initiative)
+        initiative_touch(initiative)

@@ -16,15 +16,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tillit.core.formats import figure
 from tillit.core.history import (
     changes_between,
     label_actions,
     label_values,
+    person_of,
     record,
     save_and_record,
     snapshot,
 )
-from tillit.core.templatetags.tillit import figure
 from tillit.decisions import services as decisions
 from tillit.decisions.models import Decision, Proposal
 from tillit.followup.models import Requirement
@@ -98,17 +99,13 @@ def _unknown(fields: dict[str, Any]) -> None:
         raise TypeError(f"Not a requirement field: {', '.join(sorted(unknown))}")
 
 
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def requirement_register(
     *, actor: Any, team: Team | None = None, unit: Unit | None = None, **fields: Any
 ) -> Requirement:
     """A rule, guideline, policy or reporting requirement that a team, or a unit or administration, works under."""
     _unknown(fields)
-    requirement = Requirement(team=team, unit=unit, created_by=_person(actor))
+    requirement = Requirement(team=team, unit=unit, created_by=person_of(actor))
     return save_and_record(
         requirement,
         actor=actor,

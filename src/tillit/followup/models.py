@@ -199,6 +199,13 @@ class Answer(models.Model):
 # Indicators.
 
 
+class Direction(models.TextChoices):
+    """Which way an indicator should move: shared by the follow-up's indicators and the labs' effect goals."""
+
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
+
+
 class Indicator(models.Model):
     """Something followed over time: from a survey item, entered by hand, or a Kolada KPI."""
 
@@ -207,9 +214,7 @@ class Indicator(models.Model):
         MANUAL = "manual", _("Entered by hand")
         KOLADA = "kolada", _("Kolada")
 
-    class Direction(models.TextChoices):
-        INCREASE = "increase", _("Higher is better")
-        DECREASE = "decrease", _("Lower is better")
+    Direction = Direction
 
     name = FreeCharField(_("name"), max_length=200)
     description = FreeTextField(_("description"), max_length=2000, blank=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tillit.core.fields import FreeCharField, FreeTextField
+from tillit.followup.models import Direction
 
 ATTACHMENT_EXTENSIONS = [
     "pdf",
@@ -306,9 +307,7 @@ class EffectGoal(models.Model):
 class Indicator(models.Model):
     """How an effect goal is measured: from a baseline toward a target by a date."""
 
-    class Direction(models.TextChoices):
-        INCREASE = "increase", _("Higher is better")
-        DECREASE = "decrease", _("Lower is better")
+    Direction = Direction
 
     goal = models.ForeignKey(EffectGoal, on_delete=models.CASCADE, related_name="indicators")
     name = FreeCharField(_("indicator"), max_length=200)

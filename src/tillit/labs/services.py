@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tillit.core.history import label_actions, label_values, record, save_and_record
+from tillit.core.history import label_actions, label_values, person_of, record, save_and_record
 from tillit.labs.models import (
     ATTACHMENT_MAX_BYTES,
     LEARNING_FIELDS,
@@ -144,7 +145,9 @@ def initiative_create(*, actor: Any, teams: Iterable[Any] = (), **fields: Any) -
     unknown = set(fields) - {*INITIATIVE_FIELDS, "stage"}
     if unknown:
         raise TypeError(f"Not an initiative field: {', '.join(sorted(unknown))}")
-    initiative = Initiative(slug=unique_slug(Initiative, fields.get("title", "")), created_by=_person(actor))
+    initiative = Initiative(
+        slug=unique_slug(Initiative, fields.get("title", "")), created_by=person_of(actor)
+    )
     save_and_record(
         initiative,
         actor=actor,
@@ -237,11 +240,7 @@ def _locked(initiative: Initiative) -> Initiative:
     )
 
 
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _touch(initiative: Initiative) -> None:
+def initiative_touch(initiative: Initiative) -> None:
     """A change to a part of the initiative (a goal, a measurement, a link) updates its "last updated" date."""
     Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
 
@@ -252,14 +251,14 @@ def link_add(*, actor: Any, initiative: Initiative, title: str, url: str) -> Lin
     link.full_clean()
     link.save()
     record(actor=actor, obj=initiative, action="initiative.link_added", changes={"link": link.title})
-    _touch(initiative)
+    initiative_touch(initiative)
     return link
 
 
 @transaction.atomic
 def link_remove(*, actor: Any, link: Link) -> None:
     record(actor=actor, obj=link.initiative, action="initiative.link_removed", changes={"link": link.title})
-    _touch(link.initiative)
+    initiative_touch(link.initiative)
     link.delete()
 
 
@@ -273,7 +272,7 @@ def attachment_add(*, actor: Any, initiative: Initiative, title: str, file: Uplo
     attachment.full_clean()
     attachment.save()
     record(actor=actor, obj=initiative, action="initiative.attachment_added", changes={"attachment": title})
-    _touch(initiative)
+    initiative_touch(initiative)
     return attachment
 
 
@@ -286,7 +285,7 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
         action="initiative.attachment_removed",
         changes={"attachment": attachment.title},
     )
-    _touch(initiative)
+    initiative_touch(initiative)
     name, storage = attachment.file.name or "", attachment.file.storage
     attachment.delete()
     if name:
@@ -302,14 +301,14 @@ def effect_goal_add(*, actor: Any, initiative: Initiative, title: str, descripti
     goal.full_clean()
     goal.save()
     record(actor=actor, obj=initiative, action="initiative.goal_added", changes={"goal": goal.title})
-    _touch(initiative)
+    initiative_touch(initiative)
     return goal
 
 
 @transaction.atomic
 def effect_goal_remove(*, actor: Any, goal: EffectGoal) -> None:
     record(actor=actor, obj=goal.initiative, action="initiative.goal_removed", changes={"goal": goal.title})
-    _touch(goal.initiative)
+    initiative_touch(goal.initiative)
     goal.delete()
 
 
@@ -364,7 +363,7 @@ def indicator_add(
         action="initiative.indicator_added",
         changes={"indicator": indicator.name, "baseline": str(baseline), "target": str(target)},
     )
-    _touch(goal.initiative)
+    initiative_touch(goal.initiative)
     return indicator
 
 
@@ -377,7 +376,7 @@ def indicator_remove(*, actor: Any, indicator: Indicator) -> None:
         action="initiative.indicator_removed",
         changes={"indicator": indicator.name},
     )
-    _touch(initiative)
+    initiative_touch(initiative)
     indicator.delete()
 
 
@@ -386,7 +385,11 @@ def measurement_add(
     *, actor: Any, indicator: Indicator, measured_on: datetime.date, value: Decimal, comment: str = ""
 ) -> Measurement:
     measurement = Measurement(
-        indicator=indicator, measured_on=measured_on, value=value, comment=comment, created_by=_person(actor)
+        indicator=indicator,
+        measured_on=measured_on,
+        value=value,
+        comment=comment,
+        created_by=person_of(actor),
     )
     measurement.full_clean()
     if measured_on > timezone.localdate():
@@ -399,7 +402,7 @@ def measurement_add(
         action="initiative.measurement_added",
         changes={"indicator": indicator.name, "measured_on": str(measured_on), "value": str(value)},
     )
-    _touch(initiative)
+    initiative_touch(initiative)
     return measurement
 
 
@@ -417,7 +420,7 @@ def measurement_remove(*, actor: Any, measurement: Measurement) -> None:
             "value": str(measurement.value),
         },
     )
-    _touch(initiative)
+    initiative_touch(initiative)
     measurement.delete()
 
 
@@ -436,7 +439,7 @@ def idea_submit(
     submitter_name: str = "",
     submitter_email: str = "",
 ) -> Idea:
-    person = _person(actor)
+    person = person_of(actor)
     submitted = Idea(
         title=title,
         problem=problem,
@@ -462,6 +465,10 @@ def idea_submit(
 
 STATUS_NEEDS_MESSAGE = (Idea.Status.DECLINED, Idea.Status.ACCEPTED)
 
+# Sent when an idea moves on, inside its transaction, with `idea`, `status`, `message` and `actor`: feedback that
+# became an idea (the citizens app) follows it.
+idea_moved = Signal()
+
 
 @transaction.atomic
 def idea_assess(*, actor: Any, idea: Idea, status: str, message: str = "") -> Idea:
@@ -483,13 +490,14 @@ def idea_assess(*, actor: Any, idea: Idea, status: str, message: str = "") -> Id
 
 
 def _idea_move(*, actor: Any, idea: Idea, status: str, message: str) -> Idea:
-    update = IdeaUpdate(idea=idea, status=status, message=message, by=_person(actor))
+    update = IdeaUpdate(idea=idea, status=status, message=message, by=person_of(actor))
     update.full_clean()
     before = idea.status
     idea.status = status
     idea.save(update_fields=["status", "initiative", "updated_at"])
     update.save()
     record(actor=actor, obj=idea, action="idea.assessed", changes={"status": [before, status]})
+    idea_moved.send(sender=Idea, idea=idea, status=status, message=message, actor=actor)
     with translation.override(settings.LANGUAGE_CODE):
         text = _("Your idea “%(title)s”: %(status)s") % {
             "title": idea.title,

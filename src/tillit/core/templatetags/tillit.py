@@ -1,18 +1,17 @@
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import segno
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tillit.core.formats import figure
 from tillit.core.history import describe, describe_value
 
 register = template.Library()
@@ -121,11 +120,4 @@ def duration_words(value: timedelta | None) -> str:
     return ngettext("%(count)s second left", "%(count)s seconds left", seconds) % {"count": seconds}
 
 
-@register.filter
-def figure(value: Any) -> str:
-    """A measured figure as the reader writes it: 3,1 rather than 3,10, and 4 rather than 4,00."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value))
-    places = max(0, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
-    return number_format(number, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
+register.filter("figure", figure)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tillit.core.exports import csv_response
+from tillit.core.formats import figure
 from tillit.core.forms import render_form, run_service
 from tillit.core.history import history_of
 from tillit.core.permissions import require
-from tillit.core.templatetags.tillit import figure
 from tillit.followup import inventory as services
 from tillit.followup import inventory_selectors as selectors
 from tillit.followup.inventory_forms import InventoryFilterForm, ProposeChangeForm, RequirementForm
