@@ -53,6 +53,13 @@ NOT_FREE_TEXT = {
     ("economy", "CostCentre", "code"),  # the financial system's codes
     ("economy", "AccountGroup", "code"),
     ("economy", "OutcomeImport", "file_name"),  # the name of the uploaded file
+    ("hr", "Candidate", "email"),  # contact details: a phone number's digits can look like an identity number's
+    ("hr", "Candidate", "phone"),
+    ("citizens", "PanelMember", "email"),
+    ("citizens", "PanelMember", "phone"),
+    ("citizens", "PanelMember", "token"),
+    ("citizens", "Feedback", "email"),
+    ("citizens", "Feedback", "token"),
 }
 
 

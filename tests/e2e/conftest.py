@@ -171,8 +171,8 @@ _exempelstad_copy: dict[str, sqlite3.Connection] = {}
 @pytest.fixture
 def exempelstad(live_server: Any) -> Any:
     """The demo municipality Exempelstad with its demo decisions, roles, meetings, labs, initiatives and
-    ideas, and its follow-up (team Norr's surveys, indicators with recorded Kolada figures, the inventory of
-    rules and reporting), fresh for each test (the live server's database is emptied after each test).
+    ideas, its follow-up (team Norr's surveys, indicators with recorded Kolada figures, the inventory of
+    rules and reporting), team Norr's economy and HR processes, and the citizen panel, fresh for each test (the live server's database is emptied after each test).
     Returns the live server.
 
     On the in-memory SQLite test database the first test builds it and keeps a copy, and later tests restore
@@ -182,8 +182,11 @@ def exempelstad(live_server: Any) -> Any:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    from tillit.citizens.demo import load_demo_citizens
     from tillit.decisions.demo import load_demo_decisions
+    from tillit.economy.demo import load_demo_economy
     from tillit.followup.demo import load_demo_followup
+    from tillit.hr.demo import load_demo_hr
     from tillit.labs.demo import load_demo_labs
     from tillit.organisation.demo.exempelstad import load_exempelstad
     from tillit.teams.demo import load_demo_teams
@@ -194,6 +197,9 @@ def exempelstad(live_server: Any) -> Any:
         load_demo_teams()
         load_demo_labs()
         load_demo_followup()
+        load_demo_economy()
+        load_demo_hr()
+        load_demo_citizens()
 
     in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if not in_memory_sqlite:

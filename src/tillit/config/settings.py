@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tillit.followup",
     "tillit.economy",
     "tillit.hr",
+    "tillit.citizens",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tillit.followup.urls")),
     path("", include("tillit.economy.urls")),
     path("", include("tillit.hr.urls")),
+    path("", include("tillit.citizens.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oidc/", include(oidc.urlpatterns)),

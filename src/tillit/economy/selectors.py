@@ -28,8 +28,8 @@ from tillit.economy.models import (
     Outcome,
     Transaction,
 )
-from tillit.organisation.models import Membership, RoleAssignment, Unit
-from tillit.organisation.selectors import superior_ids, unit_descendant_ids
+from tillit.organisation.models import Membership, RoleAssignment
+from tillit.organisation.selectors import managed_unit_ids, superior_ids
 
 ZERO = Decimal("0.00")
 
@@ -189,17 +189,12 @@ def cost_centre_queryset_for(user: Any) -> QuerySet[CostCentre]:
     centres = CostCentre.objects.select_related("team", "unit")
     if not user.is_authenticated:
         return centres.none()
-    roles = RoleAssignment.objects.filter(person=user)
+    managed = managed_unit_ids(user)
     if (
-        roles.filter(role=RoleAssignment.Role.ADMINISTRATOR).exists()
-        or roles.filter(role=RoleAssignment.Role.MANAGER, unit__isnull=True).exists()
+        managed is None
+        or RoleAssignment.objects.filter(person=user, role=RoleAssignment.Role.ADMINISTRATOR).exists()
     ):
         return centres
-    managed: set[int] = set()
-    for unit in Unit.objects.filter(
-        role_assignments__person=user, role_assignments__role=RoleAssignment.Role.MANAGER
-    ):
-        managed |= {unit.pk, *unit_descendant_ids(unit)}
     teams = Membership.objects.filter(person=user).values("team_id")
     return centres.filter(
         Q(team__in=teams)

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +40,10 @@ from tillit.economy.models import (
     OutcomeImport,
     Transaction,
 )
-from tillit.economy.selectors import acting_line, attest_refusal
+from tillit.economy.selectors import acting_line, attest_refusal, attestant_lines, year_figures
+from tillit.notifications.models import Kind
+from tillit.notifications.services import notify
+from tillit.organisation.models import Membership
 
 label_values("step", Attestant.Step.choices)
 label_values("status", Transaction.Status.choices)
@@ -181,6 +186,7 @@ def outcomes_import(*, actor: Any, file_name: str, content: bytes) -> OutcomeImp
                 defaults={"amount": amount, "source": source},
             )
         periods = sorted({f"{year}-{month:02}" for (_c, _g, year, month) in parsed})
+        _ask_for_explanations({(c, y) for (c, _g, y, _m) in parsed})
         record(
             actor=actor,
             obj=source,
@@ -188,6 +194,52 @@ def outcomes_import(*, actor: Any, file_name: str, content: bytes) -> OutcomeImp
             changes={"rows": len(parsed), "periods": ", ".join(periods)},
         )
     return source
+
+
+def _ask_for_explanations(periods: set[tuple[int, int]]) -> None:
+    """Each team whose imported outcome is off its budget by more than the threshold is asked to explain it."""
+    for centre in CostCentre.objects.filter(
+        pk__in={c for c, _y in periods}, team__isnull=False
+    ).select_related("team"):
+        members = [m.person for m in Membership.objects.filter(team=centre.team).select_related("person")]
+        for year in sorted({y for c, y in periods if c == centre.pk}):
+            for month in year_figures(centre, year).unexplained:
+                notify(
+                    members,
+                    Kind.ECONOMY,
+                    _(
+                        "%(centre)s: the outcome for %(month)s differs from the budget by %(percent)s %%. Explain it."
+                    )
+                    % {
+                        "centre": centre,
+                        "month": f"{year}-{month.month:02}",
+                        "percent": month.deviation_percent,
+                    },
+                    reverse("economy:month", args=[centre.code, year, month.month]),
+                    f"deviation:{centre.pk}:{year}:{month.month}",
+                )
+
+
+def _ask_to_attest(transaction: Transaction) -> None:
+    """Those who may take the transaction's next step are told it is waiting."""
+    day = timezone.localdate()
+    people = {
+        line.person.pk: line.person
+        for line in attestant_lines([transaction.cost_centre], day.year)
+        if attest_refusal(line.person, transaction, day=day) is None
+    }
+    notify(
+        people.values(),
+        Kind.ECONOMY,
+        _("%(status)s: %(counterparty)s, %(amount)s kronor")
+        % {
+            "status": transaction.get_status_display(),
+            "counterparty": transaction.counterparty,
+            "amount": number_format(transaction.amount, decimal_pos=0, force_grouping=True),
+        },
+        transaction.get_absolute_url(),
+        f"attest:{transaction.pk}:{transaction.status}",
+    )
 
 
 @db_transaction.atomic
@@ -330,7 +382,7 @@ def _check_transaction(transaction: Transaction) -> None:
 
 @db_transaction.atomic
 def transaction_register(*, actor: Any, **fields: Any) -> Transaction:
-    return save_and_record(
+    registered = save_and_record(
         Transaction(created_by=actor),
         actor=actor,
         action="transaction.registered",
@@ -338,6 +390,8 @@ def transaction_register(*, actor: Any, **fields: Any) -> Transaction:
         fields=fields,
         check=_check_transaction,
     )
+    _ask_to_attest(registered)
+    return registered
 
 
 def transactions_import(*, actor: Any, content: bytes, allowed: set[int] | None = None) -> list[Transaction]:
@@ -478,6 +532,8 @@ def transaction_attest(
         if comment:
             changes["comment"] = comment
         record(actor=actor, obj=transaction, action="transaction.attested", changes=changes)
+        if transaction.status == Transaction.Status.AWAITING_REVIEW:
+            _ask_to_attest(transaction)
         return attestation
 
 

@@ -40,7 +40,8 @@ from tillit.economy.models import (
     OutcomeImport,
     Transaction,
 )
-from tillit.organisation.models import Membership, RoleAssignment
+from tillit.organisation.models import Membership
+from tillit.organisation.selectors import managed_unit_ids
 
 
 def _year(request: HttpRequest) -> int:
@@ -449,13 +450,15 @@ def attestant_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _absence_people(user: Any) -> Any:
+    """Whose absence the person may record: their own, and, for a manager, their staff's."""
+    people = User.objects.filter(is_active=True).order_by("full_name")
     if user.has_perm("economy.keep_any_attestants"):
-        return User.objects.filter(is_active=True).order_by("full_name")
-    managed_teams = Membership.objects.filter(
-        team__unit__role_assignments__person=user,
-        team__unit__role_assignments__role=RoleAssignment.Role.MANAGER,
-    ).values("person_id")
-    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=managed_teams), is_active=True).order_by("full_name")
+        return people
+    managed = managed_unit_ids(user)
+    if managed is None:
+        return people
+    staff = Membership.objects.filter(team__unit__in=managed).values("person_id")
+    return people.filter(Q(pk=user.pk) | Q(pk__in=staff))
 
 
 @login_required

@@ -14,6 +14,17 @@ class Kind(models.TextChoices):
     SUPPORT = "support", _("A team I coach asks for support")
     IDEA = "idea", _("An idea I submitted has moved on")
     SURVEY = "survey", _("A survey is waiting for my answer")
+    HR = (
+        "hr",
+        _(
+            "A colleague asks for my feedback, a talk is booked with me or its outcome waits for me, or candidates"
+            " wait for my assessment"
+        ),
+    )
+    ECONOMY = (
+        "economy",
+        _("A transaction waits for my attestation, or my team's outcome needs an explanation"),
+    )
 
 
 class Notification(models.Model):

@@ -117,6 +117,18 @@ def superior_ids(person: Any) -> set[int]:
     return set(managers.values_list("person_id", flat=True)) - {person.pk}
 
 
+def managed_unit_ids(person: Any) -> set[int] | None:
+    """The units the person manages, with every unit below them; None for a manager of the whole municipality."""
+    managed: set[int] = set()
+    for assignment in RoleAssignment.objects.filter(
+        person=person, role=RoleAssignment.Role.MANAGER
+    ).select_related("unit"):
+        if assignment.unit is None:
+            return None
+        managed |= {assignment.unit.pk, *unit_descendant_ids(assignment.unit)}
+    return managed
+
+
 def manages_unit(person: Any, unit: Unit) -> bool:
     """Whether the person is a manager of the unit or of a unit above it."""
     if not getattr(person, "is_authenticated", False):

@@ -19,10 +19,12 @@ class Command(BaseCommand):
         created = load_exempelstad()
         if created:
             from tillit.accounts.models import User
+            from tillit.citizens.demo import load_demo_citizens
             from tillit.decisions.demo import load_demo_decisions
             from tillit.dialogue.demo import load_demo_dialogue
             from tillit.economy.demo import load_demo_economy
             from tillit.followup.demo import load_demo_followup
+            from tillit.hr.demo import load_demo_hr
             from tillit.labs.demo import load_demo_labs
             from tillit.teams.demo import load_demo_teams
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             load_demo_labs()
             load_demo_followup()
             load_demo_economy()
+            load_demo_hr()
+            load_demo_citizens()
             self.stdout.write(self.style.SUCCESS("Exempelstad is loaded."))
         elif not options["brief"]:
             self.stdout.write("Exempelstad was already loaded; nothing changed.")
