@@ -26,6 +26,10 @@ class ServiceChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 class MemberForm(TillitModelForm):
+    guard_exempt = (
+        "email",
+        "phone",
+    )  # checked by their own formats; a mobile number can look like an identity number
     services = ServiceChoices(
         label=_("Services you care about"),
         queryset=Team.objects.none(),
@@ -72,6 +76,7 @@ class SendLinkForm(TillitForm):
 
 
 class FeedbackForm(TillitModelForm):
+    guard_exempt = ("email",)
     team = ServiceChoice(label=_("Which service is it about?"), queryset=Team.objects.none())
 
     class Meta:
@@ -121,7 +126,8 @@ class InvitationForm(TillitModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = services()  # type: ignore[attr-defined]
-        self.fields["dialogue"].queryset = Dialogue.objects.order_by("-pk")  # type: ignore[attr-defined]
+        open_dialogues = Dialogue.objects.filter(audience=Dialogue.Audience.ANYONE).order_by("-pk")
+        self.fields["dialogue"].queryset = open_dialogues  # type: ignore[attr-defined]
         self.fields["dialogue"].help_text = _("For a dialogue: the one the panel is invited to.")
 
     def _post_clean(self) -> None:

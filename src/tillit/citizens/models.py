@@ -104,7 +104,8 @@ class PanelMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.name)
+        # Not the name: this is what history keeps of a member, and a member who leaves leaves no name behind.
+        return f"{_('Panel member')} {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("citizens:member", args=[self.token])
@@ -211,6 +212,12 @@ class Feedback(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("citizens:feedback_status", args=[self.token])
+
+    @property
+    def latest_update(self) -> "FeedbackUpdate | None":
+        """The last step, from the prefetched steps when a list page fetched them."""
+        updates = list(self.updates.all())
+        return updates[-1] if updates else None
 
     @property
     def is_final(self) -> bool:

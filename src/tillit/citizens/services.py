@@ -28,6 +28,7 @@ from tillit.citizens.models import (
 from tillit.core.history import label_actions, label_values, record
 from tillit.decisions.models import Decision, Proposal
 from tillit.decisions.services import proposal_closed, proposal_create
+from tillit.dialogue.models import Dialogue
 from tillit.labs.models import Idea
 from tillit.labs.services import idea_moved, idea_submit
 from tillit.notifications.services import emails_enabled
@@ -250,6 +251,10 @@ def invitation_send(*, actor: Any, team: Team, services: Iterable[Team] = (), **
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     if invitation.kind == Invitation.Kind.DIALOGUE and invitation.dialogue is None:
         raise ValidationError({"dialogue": _("Choose the dialogue the panel is invited to.")})
+    if invitation.dialogue is not None and invitation.dialogue.audience != Dialogue.Audience.ANYONE:
+        raise ValidationError(
+            {"dialogue": _("Residents can join only a dialogue open to anyone with the join code.")}
+        )
     invitation.full_clean()
     invitation.save()
     invitation.services.set(services)
@@ -334,9 +339,11 @@ def _said(message: Any) -> str:
 
 def _move(feedback: Feedback, status: str, message: str, actor: Any) -> Feedback:
     before = feedback.status
+    update = FeedbackUpdate(feedback=feedback, status=status, message=message)
+    update.full_clean()
     feedback.status = status
     feedback.save(update_fields=["status", "updated_at"])
-    FeedbackUpdate.objects.create(feedback=feedback, status=status, message=message)
+    update.save()
     record(actor=actor, obj=feedback, action="feedback.status", changes={"status": [before, status]})
     if status != before:
         with translation.override(settings.LANGUAGE_CODE):
@@ -393,6 +400,14 @@ def feedback_answer(*, actor: Any, feedback: Feedback, answer: str) -> Feedback:
     return feedback
 
 
+@transaction.atomic
+def feedback_forget_contact(*, feedback: Feedback) -> Feedback:
+    """The contributor takes back their name and address; the feedback itself stays."""
+    feedback.name, feedback.email = "", ""
+    feedback.save(update_fields=["name", "email", "updated_at"])
+    return feedback
+
+
 def _check_open(feedback: Feedback) -> None:
     if feedback.is_final or feedback.idea_id or feedback.proposal_id:
         raise ValidationError(_("This feedback has already been taken on, or what came of it is settled."))
@@ -446,12 +461,10 @@ def _follow_proposal(
         if decision is not None:
             _move(feedback, Feedback.Status.DECISION, _said(DECIDED) % {"title": proposal.title}, actor)
         else:
-            _move(
-                feedback,
-                Feedback.Status.CONSIDERING,
-                _said(WITHDRAWN),
-                actor,
-            )
+            # The team may take the feedback further again, as a new proposal or an idea.
+            feedback.proposal = None
+            feedback.save(update_fields=["proposal", "updated_at"])
+            _move(feedback, Feedback.Status.CONSIDERING, _said(WITHDRAWN), actor)
 
 
 @receiver(idea_moved)

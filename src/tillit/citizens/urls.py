@@ -14,6 +14,7 @@ urlpatterns = [
     path("medverka/traff/<int:pk>/", views.event, name="event"),
     path("medverka/synpunkt/", views.feedback_create, name="feedback_create"),
     path("medverka/synpunkt/<str:token>/", views.feedback_status, name="feedback_status"),
+    path("medverka/synpunkt/<str:token>/glom-mig/", views.feedback_forget, name="feedback_forget"),
     path("medverka/vad-hande/", views.outcomes, name="outcomes"),
     path("synpunkter/", views.inbox, name="inbox"),
     path("synpunkter/<int:pk>/", views.feedback_handle, name="feedback_handle"),

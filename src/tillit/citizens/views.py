@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from tillit.citizens import services
 from tillit.citizens.forms import (
@@ -36,7 +37,9 @@ from tillit.decisions.selectors import mandate_list_for
 from tillit.organisation.models import Membership, Team
 from tillit.organisation.selectors import managed_unit_ids
 
-PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+# same-origin, not no-referrer: the address never leaves Tillit, and the pages' own forms still carry an Origin
+# that the CSRF check accepts (with no-referrer, browsers send "Origin: null").
+PRIVATE = {"Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -226,6 +229,14 @@ def feedback_status(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "citizens/feedback_status.html", context))
 
 
+@require_POST
+def feedback_forget(request: HttpRequest, token: str) -> HttpResponse:
+    feedback = get_object_or_404(Feedback, token=token)
+    services.feedback_forget_contact(feedback=feedback)
+    messages.success(request, _("Your name and e-mail address are removed."))
+    return redirect(feedback)
+
+
 def _decision(feedback: Feedback) -> Any:
     if feedback.proposal_id is None:
         return None
@@ -234,8 +245,10 @@ def _decision(feedback: Feedback) -> Any:
 
 def outcomes(request: HttpRequest) -> HttpResponse:
     """What came of residents' feedback: everything the contributors chose to show, with its status."""
-    shown = Feedback.objects.filter(public=True).select_related(
-        "team", "team__unit", "idea__initiative", "proposal"
+    shown = (
+        Feedback.objects.filter(public=True)
+        .select_related("team", "team__unit", "idea__initiative", "proposal")
+        .prefetch_related("updates")
     )
     status = request.GET.get("status", "")
     if status in Feedback.Status.values:
