@@ -14,11 +14,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CSV_MAX_BYTES = 5 * 1024 * 1024
 
 
-class AmountField(forms.CharField):
-    """Kronor as people write them: 12 500, 12500,50 or −300."""
+class AmountField(forms.Field):
+    """Kronor as people write them: 12 500, 12500,50 or −300. Not a CharField: an amount is not free text."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
         if not text:
             return None
         try:

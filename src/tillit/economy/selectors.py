@@ -2,6 +2,7 @@
 in figures, and the attestation queue."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from tillit.economy.models import (
     Absence,
     AccountGroup,
     Attestant,
+    Attestation,
     AttestConflict,
     BudgetLine,
     CloseRelation,
@@ -105,79 +107,123 @@ def attestant_lines(cost_centres: list[CostCentre], year: int) -> list[Attestant
     )
 
 
-def _absent(person: Any, day: datetime.date) -> bool:
-    return Absence.objects.filter(person=person, starts_on__lte=day, ends_on__gte=day).exists()
+class AttestRules:
+    """The attestation regulation for one person on one day, with what it needs to know about them fetched once,
+    so that a queue of transactions costs the same few queries as one."""
+
+    def __init__(
+        self, person: Any, transactions: list[Transaction], day: datetime.date | None = None
+    ) -> None:
+        self.person = person
+        self.day = day or timezone.localdate()
+        ids = [t.pk for t in transactions]
+        self.conflicts = set(
+            AttestConflict.objects.filter(person=person, transaction_id__in=ids).values_list(
+                "transaction_id", flat=True
+            )
+        )
+        self.attested = set(
+            Attestation.objects.filter(person=person, transaction_id__in=ids).values_list(
+                "transaction_id", flat=True
+            )
+        )
+        payees = {t.payee_id for t in transactions if t.payee_id}
+        self.relatives: set[int] = set()
+        self.superiors: set[int] = set()
+        if payees:
+            for pair in CloseRelation.objects.filter(
+                Q(person=person, relative_id__in=payees) | Q(person_id__in=payees, relative=person)
+            ).values_list("person_id", "relative_id"):
+                self.relatives |= set(pair) - {person.pk}
+            self.superiors = superior_ids(person)
+        centres = list({t.cost_centre_id: t.cost_centre for t in transactions}.values())
+        self.lines = [line for line in attestant_lines(centres, self.day.year) if line.person.pk == person.pk]
+        principals = {line.deputy_for.pk for line in self.lines if line.deputy_for is not None}
+        self.absent = (
+            set(
+                Absence.objects.filter(
+                    person_id__in=principals, starts_on__lte=self.day, ends_on__gte=self.day
+                ).values_list("person_id", flat=True)
+            )
+            if principals
+            else set()
+        )
+
+    def _usable(self, line: AttestantLine) -> bool:
+        return line.deputy_for is None or line.deputy_for.pk in self.absent
+
+    def _lines_for(self, transaction: Transaction) -> list[AttestantLine]:
+        """The person's lines that may take the transaction's next step: a decision line for the decision
+        attestation; any line of the cost centre for the review."""
+        decision = transaction.status == Transaction.Status.AWAITING_DECISION
+        steps = {Attestant.Step.DECISION} if decision else set(Attestant.Step)
+        return [
+            line
+            for line in self.lines
+            if line.cost_centre.pk == transaction.cost_centre_id and line.step in steps
+        ]
+
+    def refusal(self, transaction: Transaction) -> str | None:
+        """Why the person may not take the transaction's next attestation step, or None if they may. Every rule
+        of the attestation regulation is here: authority for the cost centre and amount, a deputy only during
+        the ordinary attestant's recorded absence, two different people, nothing paid to oneself, a close
+        relative or one's own superior, and no declared conflict of interest."""
+        if not transaction.open:
+            return _("The transaction is no longer waiting for attestation.")
+        decision = transaction.status == Transaction.Status.AWAITING_DECISION
+        if transaction.pk in self.conflicts:
+            return _("You have declared a conflict of interest in this transaction.")
+        if transaction.pk in self.attested:
+            return _(
+                "You have already attested this transaction: the second step must be taken by someone else."
+            )
+        if transaction.payee_id == self.person.pk:
+            return _("No one may attest a payment to themselves.")
+        if transaction.payee_id in self.relatives:
+            return _("The payment goes to a close relative of yours.")
+        if transaction.payee_id in self.superiors:
+            return _("The payment goes to your own superior.")
+        steps = {Attestant.Step.DECISION} if decision else set(Attestant.Step)
+        code = transaction.cost_centre.code
+        lines = [
+            line
+            for line in self.lines
+            if line.cost_centre.pk == transaction.cost_centre_id and line.step in steps
+        ]
+        if not lines:
+            if decision:
+                return _("You are not a decision attestant for cost centre %(code)s this year.") % {
+                    "code": code
+                }
+            return _("You are not an attestant for cost centre %(code)s this year.") % {"code": code}
+        covering = [line for line in lines if line.covers(transaction.amount)]
+        if not covering:
+            limit = max(line.amount_limit or ZERO for line in lines)
+            return _("The amount is above your limit of %(limit)s kronor.") % {
+                "limit": number_format(limit, decimal_pos=0, force_grouping=True)
+            }
+        if not any(self._usable(line) for line in covering):
+            names = ", ".join(sorted({line.deputy_for.full_name for line in covering if line.deputy_for}))
+            return _("You are a deputy: you attest only while %(names)s is recorded as absent.") % {
+                "names": names
+            }
+        return None
+
+    def acting_line(self, transaction: Transaction) -> AttestantLine | None:
+        """The line the person attests by: their own, or, when that is all they have, a deputy's for someone
+        recorded as absent."""
+        lines = [
+            line
+            for line in self._lines_for(transaction)
+            if line.covers(transaction.amount) and self._usable(line)
+        ]
+        lines.sort(key=lambda line: line.deputy_for is not None)
+        return lines[0] if lines else None
 
 
 def attest_refusal(person: Any, transaction: Transaction, *, day: datetime.date | None = None) -> str | None:
-    """Why the person may not take the transaction's next attestation step, or None if they may. Every rule of
-    the attestation regulation is here: authority for the cost centre and amount, a deputy only during the
-    ordinary attestant's recorded absence, two different people, nothing paid to oneself, a close relative or
-    one's own superior, and no declared conflict of interest."""
-    day = day or timezone.localdate()
-    if not transaction.open:
-        return _("The transaction is no longer waiting for attestation.")
-    step = (
-        Attestant.Step.DECISION
-        if transaction.status == Transaction.Status.AWAITING_DECISION
-        else Attestant.Step.REVIEW
-    )
-    if AttestConflict.objects.filter(transaction=transaction, person=person).exists():
-        return _("You have declared a conflict of interest in this transaction.")
-    if transaction.attestations.filter(person=person).exists():
-        return _("You have already attested this transaction: the second step must be taken by someone else.")
-    if transaction.payee_id == person.pk:
-        return _("No one may attest a payment to themselves.")
-    if transaction.payee_id is not None:
-        if CloseRelation.objects.filter(
-            Q(person=person, relative_id=transaction.payee_id)
-            | Q(person_id=transaction.payee_id, relative=person)
-        ).exists():
-            return _("The payment goes to a close relative of yours.")
-        if transaction.payee_id in superior_ids(person):
-            return _("The payment goes to your own superior.")
-    steps = {Attestant.Step.DECISION} if step == Attestant.Step.DECISION else set(Attestant.Step)
-    lines = [
-        line
-        for line in attestant_lines([transaction.cost_centre], day.year)
-        if line.person.pk == person.pk and line.step in steps
-    ]
-    if not lines:
-        if step == Attestant.Step.DECISION:
-            return _("You are not a decision attestant for cost centre %(code)s this year.") % {
-                "code": transaction.cost_centre.code
-            }
-        return _("You are not an attestant for cost centre %(code)s this year.") % {
-            "code": transaction.cost_centre.code
-        }
-    covering = [line for line in lines if line.covers(transaction.amount)]
-    if not covering:
-        limit = max(line.amount_limit or ZERO for line in lines)
-        return _("The amount is above your limit of %(limit)s kronor.") % {
-            "limit": number_format(limit, decimal_pos=0, force_grouping=True)
-        }
-    if all(line.deputy_for is not None for line in covering) and not any(
-        _absent(line.deputy_for, day) for line in covering
-    ):
-        names = ", ".join(sorted({line.deputy_for.full_name for line in covering}))
-        return _("You are a deputy: you attest only while %(names)s is recorded as absent.") % {
-            "names": names
-        }
-    return None
-
-
-def acting_line(person: Any, transaction: Transaction, day: datetime.date) -> AttestantLine | None:
-    """The line the person attests by: their own, or, when that is all they have, a deputy's for someone
-    recorded as absent."""
-    lines = [
-        line
-        for line in attestant_lines([transaction.cost_centre], day.year)
-        if line.person.pk == person.pk
-        and line.covers(transaction.amount)
-        and (line.deputy_for is None or _absent(line.deputy_for, day))
-    ]
-    lines.sort(key=lambda line: line.deputy_for is not None)
-    return lines[0] if lines else None
+    """Why the person may not take the transaction's next step, or None if they may (see AttestRules)."""
+    return AttestRules(person, [transaction], day).refusal(transaction)
 
 
 # Who may see what.
@@ -243,10 +289,9 @@ def attest_queue_for(*, user: Any, include_closed: bool = False) -> list[QueueIt
         transactions = transactions.filter(
             status__in=(Transaction.Status.AWAITING_DECISION, Transaction.Status.AWAITING_REVIEW)
         )
-    return [
-        QueueItem(t, attest_refusal(user, t) if t.open else None)
-        for t in transactions.order_by("status", "due_on", "pk")[:200]
-    ]
+    found = list(transactions.order_by("status", "due_on", "pk")[:200])
+    rules = AttestRules(user, found)
+    return [QueueItem(t, rules.refusal(t) if t.open else None) for t in found]
 
 
 # A cost centre's year in figures.
@@ -277,11 +322,11 @@ class MonthFigures:
 
     @property
     def needs_explanation(self) -> bool:
-        if self.outcome is None:
+        if self.outcome is None or self.deviation is None:
             return False
         if not self.budget:
             return bool(self.outcome)
-        return abs(self.deviation_percent or ZERO) > Decimal(self.threshold)
+        return abs(self.deviation) * 100 > abs(self.budget) * self.threshold
 
 
 @dataclass
@@ -336,51 +381,66 @@ class YearFigures:
 
 
 def year_figures(cost_centre: CostCentre, year: int) -> YearFigures:
-    """Budget, outcome and forecast by month and by account group, in five queries."""
-    budgets = list(
-        BudgetLine.objects.filter(cost_centre=cost_centre, year=year).select_related("account_group")
-    )
-    outcomes = Outcome.objects.filter(cost_centre=cost_centre, year=year)
+    return year_figures_for([cost_centre], year)[0]
+
+
+def year_figures_for(centres: list[CostCentre], year: int) -> list[YearFigures]:
+    """Budget, outcome and forecast by month and by account group for each cost centre, in five queries
+    whatever their number."""
     cents = Decimal("0.01")
-    by_month = {
-        month: Decimal(total).quantize(cents)
-        for month, total in outcomes.values("month")
+    budgets: dict[int, list[BudgetLine]] = defaultdict(list)
+    for line in BudgetLine.objects.filter(cost_centre__in=centres, year=year).select_related("account_group"):
+        budgets[line.cost_centre_id].append(line)
+    outcomes = Outcome.objects.filter(cost_centre__in=centres, year=year)
+    by_month: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for centre_id, month, total in (
+        outcomes.values("cost_centre", "month")
         .annotate(total=Sum("amount"))
-        .values_list("month", "total")
-    }
-    by_group = {
-        group: Decimal(total).quantize(cents)
-        for group, total in outcomes.values("account_group")
+        .values_list("cost_centre", "month", "total")
+    ):
+        by_month[centre_id][month] = Decimal(total).quantize(cents)
+    by_group: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for centre_id, group, total in (
+        outcomes.values("cost_centre", "account_group")
         .annotate(total=Sum("amount"))
-        .values_list("account_group", "total")
+        .values_list("cost_centre", "account_group", "total")
+    ):
+        by_group[centre_id][group] = Decimal(total).quantize(cents)
+    forecasts = {
+        (f.cost_centre_id, f.month): f for f in Forecast.objects.filter(cost_centre__in=centres, year=year)
     }
-    forecasts = {f.month: f for f in Forecast.objects.filter(cost_centre=cost_centre, year=year)}
     explanations = {
-        e.month: e
-        for e in DeviationExplanation.objects.filter(cost_centre=cost_centre, year=year).select_related(
+        (e.cost_centre_id, e.month): e
+        for e in DeviationExplanation.objects.filter(cost_centre__in=centres, year=year).select_related(
             "written_by"
         )
     }
-    yearly = sum((line.amount for line in budgets), ZERO)
-    monthly = (yearly / 12).quantize(Decimal("0.01"))
-    figures = YearFigures(cost_centre, year)
-    for month in MONTHS:
-        budget = yearly - monthly * 11 if month == 12 else monthly
-        figures.months.append(
-            MonthFigures(
-                month,
-                budget,
-                by_month.get(month),
-                forecasts.get(month),
-                explanations.get(month),
-                cost_centre.deviation_threshold,
+    known = {line.account_group_id: line.account_group for lines in budgets.values() for line in lines}
+    unknown = {group for groups in by_group.values() for group in groups} - set(known)
+    if unknown:
+        known.update({group.pk: group for group in AccountGroup.objects.filter(pk__in=unknown)})
+    result = []
+    for centre in centres:
+        lines = budgets.get(centre.pk, [])
+        yearly = sum((line.amount for line in lines), ZERO)
+        monthly = (yearly / 12).quantize(cents)
+        figures = YearFigures(centre, year)
+        for month in MONTHS:
+            figures.months.append(
+                MonthFigures(
+                    month,
+                    yearly - monthly * 11 if month == 12 else monthly,
+                    by_month[centre.pk].get(month),
+                    forecasts.get((centre.pk, month)),
+                    explanations.get((centre.pk, month)),
+                    centre.deviation_threshold,
+                )
             )
-        )
-    groups = {line.account_group_id: GroupFigures(line.account_group, line.amount, ZERO) for line in budgets}
-    missing = set(by_group) - set(groups)
-    for group in AccountGroup.objects.filter(pk__in=missing):
-        groups[group.pk] = GroupFigures(group, ZERO, ZERO)
-    for pk, total in by_group.items():
-        groups[pk].outcome = total
-    figures.groups = sorted(groups.values(), key=lambda g: g.account_group.code)
-    return figures
+        groups = {
+            line.account_group_id: GroupFigures(line.account_group, line.amount, ZERO) for line in lines
+        }
+        for pk, total in by_group[centre.pk].items():
+            groups.setdefault(pk, GroupFigures(known[pk], ZERO, ZERO)).outcome = total
+        figures.groups = sorted(groups.values(), key=lambda g: g.account_group.code)
+        result.append(figures)
+    return result

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -40,7 +41,7 @@ from tillit.economy.models import (
     OutcomeImport,
     Transaction,
 )
-from tillit.economy.selectors import acting_line, attest_refusal, attestant_lines, year_figures
+from tillit.economy.selectors import AttestRules, attest_refusal, attestant_lines, year_figures
 from tillit.notifications.models import Kind
 from tillit.notifications.services import notify
 from tillit.organisation.models import Membership
@@ -177,14 +178,24 @@ def outcomes_import(*, actor: Any, file_name: str, content: bytes) -> OutcomeImp
     raise_row_errors(errors)
     with db_transaction.atomic():
         source = OutcomeImport.objects.create(file_name=file_name[:200], rows=len(parsed), imported_by=actor)
-        for (centre_pk, group_pk, year, month), (_line, amount) in parsed.items():
-            Outcome.objects.update_or_create(
+        # A month in the file replaces that month of the cost centre as a whole: a group the financial system no
+        # longer books on (moved to another account) does not linger.
+        months = {(centre_pk, year, month) for (centre_pk, _g, year, month) in parsed}
+        replaced = Q()
+        for centre_pk, year, month in months:
+            replaced |= Q(cost_centre_id=centre_pk, year=year, month=month)
+        Outcome.objects.filter(replaced).delete()
+        Outcome.objects.bulk_create(
+            Outcome(
                 cost_centre_id=centre_pk,
                 account_group_id=group_pk,
                 year=year,
                 month=month,
-                defaults={"amount": amount, "source": source},
+                amount=amount,
+                source=source,
             )
+            for (centre_pk, group_pk, year, month), (_line, amount) in parsed.items()
+        )
         periods = sorted({f"{year}-{month:02}" for (_c, _g, year, month) in parsed})
         _ask_for_explanations({(c, y) for (c, _g, y, _m) in parsed})
         record(
@@ -498,8 +509,8 @@ def transaction_attest(
             .select_related("cost_centre", "payee")
             .get(pk=transaction.pk)
         )
-        day = timezone.localdate()
-        refusal = attest_refusal(actor, transaction, day=day)
+        rules = AttestRules(actor, [transaction])
+        refusal = rules.refusal(transaction)
         if refusal:
             raise ValidationError(refusal)
         if not approve and not comment.strip():
@@ -509,8 +520,8 @@ def transaction_attest(
             if transaction.status == Transaction.Status.AWAITING_DECISION
             else Attestant.Step.REVIEW
         )
-        line = acting_line(actor, transaction, day)
-        attestation = Attestation.objects.create(
+        line = rules.acting_line(transaction)
+        attestation = Attestation(
             transaction=transaction,
             step=step,
             person=actor,
@@ -518,6 +529,8 @@ def transaction_attest(
             outcome=Attestation.Outcome.APPROVED if approve else Attestation.Outcome.REJECTED,
             comment=comment,
         )
+        attestation.full_clean()
+        attestation.save()
         if not approve:
             transaction.status = Transaction.Status.REJECTED
         elif step == Attestant.Step.DECISION:
@@ -544,7 +557,9 @@ def attest_conflict_declare(*, actor: Any, transaction: Transaction, reason: str
         raise ValidationError({"reason": _("Say briefly what the conflict is.")})
     if AttestConflict.objects.filter(transaction=transaction, person=actor).exists():
         raise ValidationError(_("You have already declared a conflict in this transaction."))
-    conflict = AttestConflict.objects.create(transaction=transaction, person=actor, reason=reason)
+    conflict = AttestConflict(transaction=transaction, person=actor, reason=reason)
+    conflict.full_clean()
+    conflict.save()
     record(
         actor=actor,
         obj=transaction,

@@ -43,6 +43,9 @@ from tillit.economy.models import (
 from tillit.organisation.models import Membership
 from tillit.organisation.selectors import managed_unit_ids
 
+# The kinds as the import reads them, whatever the exporter's language.
+EXPORT_KINDS: dict[str, str] = {Transaction.Kind.INVOICE: "faktura", Transaction.Kind.EXPENSE: "utlägg"}
+
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("ar", "")
@@ -59,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     require(request.user, "economy.view")
     year = _year(request)
     centres = list(selectors.cost_centre_queryset_for(request.user))
-    overview = [selectors.year_figures(centre, year) for centre in centres[:30]]
+    overview = selectors.year_figures_for(centres[:30], year)
     waiting = [item for item in selectors.attest_queue_for(user=request.user) if item.can_attest]
     return render(
         request,
@@ -262,6 +265,24 @@ def transactions_import(request: HttpRequest) -> HttpResponse:
     return render_form(request, "economy/transactions_import.html", {"nav": "economy", "form": form}, form)
 
 
+def _transaction_page(
+    request: HttpRequest, transaction: Transaction, form: AttestForm, conflict_form: ConflictForm
+) -> HttpResponse:
+    transaction.refresh_from_db()
+    context = {
+        "nav": "economy",
+        "transaction": transaction,
+        "attestations": transaction.attestations.select_related("person", "deputy_for"),
+        "conflicts": transaction.conflicts.select_related("person"),
+        "refusal": selectors.attest_refusal(request.user, transaction),
+        "form": form,
+        "conflict_form": conflict_form,
+        "history": history_of(transaction),
+    }
+    bound = conflict_form if conflict_form.is_bound else form
+    return render_form(request, "economy/transaction.html", context, bound)
+
+
 @login_required
 def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transaction = selectors.transaction_get_for(user=request.user, pk=pk)
@@ -278,18 +299,7 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if is_done(attestation):
             messages.success(request, _("Your attestation is recorded."))
             return redirect(transaction)
-    transaction.refresh_from_db()
-    context = {
-        "nav": "economy",
-        "transaction": transaction,
-        "attestations": transaction.attestations.select_related("person", "deputy_for"),
-        "conflicts": transaction.conflicts.select_related("person"),
-        "refusal": selectors.attest_refusal(request.user, transaction),
-        "form": form,
-        "conflict_form": ConflictForm(),
-        "history": history_of(transaction),
-    }
-    return render_form(request, "economy/transaction.html", context, form)
+    return _transaction_page(request, transaction, form, ConflictForm())
 
 
 @login_required
@@ -298,17 +308,19 @@ def transaction_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     transaction = selectors.transaction_get_for(user=request.user, pk=pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
-        run_action(
-            request,
+        conflict = run_service(
+            form,
             services.attest_conflict_declare,
-            _("Your conflict of interest is recorded: you will not attest this transaction."),
             actor=request.user,
             transaction=transaction,
             reason=form.cleaned_data["reason"],
         )
-    else:
-        messages.error(request, _("Say briefly what the conflict is."))
-    return redirect(transaction)
+        if is_done(conflict):
+            messages.success(
+                request, _("Your conflict of interest is recorded: you will not attest this transaction.")
+            )
+            return redirect(transaction)
+    return _transaction_page(request, transaction, AttestForm(), form)
 
 
 @login_required
@@ -350,7 +362,7 @@ def attested_export(request: HttpRequest) -> HttpResponse:
             [
                 t.cost_centre.code,
                 t.account_group.code,
-                t.get_kind_display(),
+                EXPORT_KINDS[t.kind],
                 t.counterparty,
                 t.reference,
                 t.amount,
