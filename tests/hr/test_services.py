@@ -1,6 +1,7 @@
 """The HR services: what may happen, what is refused with a clear message, and what history is written."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from tillit.core.models import HistoryEntry
 from tillit.decisions.models import Mandate
 from tillit.hr import services
 from tillit.hr.models import Assessment, Candidate, HrSettings, Recruitment, Reference, Talk
+from tillit.notifications.models import Kind, Notification
 
 from .factories import REQUIREMENTS, World, candidate, recruitment, recruitment_in, rehab_case, talk
 
@@ -319,3 +321,35 @@ def test_rehab_entries_and_closing(world: World) -> None:
 
 def test_requirements_become_the_criteria(world: World) -> None:
     assert recruitment(world).requirement_list == REQUIREMENTS.splitlines()
+
+
+# Who is told, in Tillit (and by e-mail as each person has chosen).
+
+
+def _told(person: Any) -> list[str]:
+    return [n.url for n in Notification.objects.filter(person=person, kind=Kind.HR)]
+
+
+def test_each_step_that_waits_for_someone_tells_them(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = talk(world)
+    assert _told(world["coach"]) == [booked.get_absolute_url()]
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = services.feedback_ask(
+            actor=world["employee"], talk=booked, colleague=world["colleague"], question="?"
+        )
+    assert _told(world["colleague"]) == [asked.get_absolute_url()]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.talk_record_outcome(actor=world["coach"], talk=booked, outcome="Ny lön från april.")
+    assert _told(world["employee"]) == [booked.get_absolute_url()]
+    # No one else hears of the talk.
+    assert not Notification.objects.exclude(
+        person__in=[world["coach"], world["colleague"], world["employee"]]
+    ).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessing = recruitment_in(world, Recruitment.Status.ASSESSING)
+    assert _told(world["panel_member"]) == [assessing.get_absolute_url()]
+    assert _told(world["second_panel_member"]) == [assessing.get_absolute_url()]
+    assert _told(world["team_member"]) == []
