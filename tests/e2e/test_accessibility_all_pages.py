@@ -183,14 +183,103 @@ FOLLOWUP_LEAD = {
     "requirement-proposed": "/uppfoljning/regler/{proposed_requirement}/",
     "requirement-edit": "/uppfoljning/regler/{proposed_requirement}/andra/",
 }
+# A team's economy: every login has the start page, the attestation queue, the list of attestants and the
+# absences; team Norr's cost centre 1410 is Anna's (a member), the coach's (manager of its unit and a decision
+# attestant) and the administrator's. {review_transaction} waits for its review step, which Anna may take;
+# {rejected_transaction} was rejected with a comment.
+ECONOMY = {
+    "economy": "/ekonomi/",
+    "economy-queue": "/ekonomi/attest/",
+    "economy-attestants": "/ekonomi/attestanter/",
+    "economy-absences": "/ekonomi/franvaro/",
+}
+ECONOMY_TEAM_NORR = {
+    "economy-cost-centre": "/ekonomi/1410/",
+    "economy-cost-centre-next-year": "/ekonomi/1410/?ar={next_year}",
+    "economy-month": "/ekonomi/1410/{year}/{month}/",
+    "economy-month-deviation": "/ekonomi/1410/{year}/{deviation_month}/",
+    "economy-queue-all": "/ekonomi/attest/?visa=alla",
+    "economy-transaction-create": "/ekonomi/attest/ny/",
+    "economy-transactions-import": "/ekonomi/attest/importera/",
+    "economy-transaction": "/ekonomi/attest/{review_transaction}/",
+    "economy-transaction-rejected": "/ekonomi/attest/{rejected_transaction}/",
+}
+# Managers of the cost centre's unit and administrators set the budget; administrators import the outcomes.
+ECONOMY_BUDGET = {"economy-budget": "/ekonomi/1410/budget/"}
+ECONOMY_IMPORT = {"economy-outcomes-import": "/ekonomi/utfall/"}
+# HR processes: Anna works in team Norr, which is recruiting (she is on the panel) and has her appraisal talk
+# with the coach; the coach decides the recruitment and is the responsible manager of a rehabilitation case whose
+# HR contact is the facilitator, who was also asked for feedback before Anna's talk.
+HR = {"hr": "/hr/"}
+HR_ANNA = {
+    "hr-talk-create": "/hr/samtal/nytt/",
+    "hr-talk": "/hr/samtal/{talk}/",
+    "hr-recruitment-create": "/hr/rekrytering/ny/",
+    "hr-recruitment": "/hr/rekrytering/{recruitment}/",
+    "hr-recruitment-edit": "/hr/rekrytering/{recruitment}/andra/",
+    "hr-candidate": "/hr/rekrytering/{recruitment}/kandidater/{candidate}/",
+}
+HR_COACH = {
+    "hr-talk": "/hr/samtal/{talk}/",
+    "hr-recruitment": "/hr/rekrytering/{recruitment}/",
+    "hr-decide": "/hr/rekrytering/{recruitment}/beslut/",
+    "hr-rehab-create": "/hr/rehab/ny/",
+    "hr-rehab": "/hr/rehab/{rehab}/",
+}
+HR_FACILITATOR = {
+    "hr-feedback": "/hr/samtal/aterkoppling/{hr_feedback}/",
+    "hr-candidate": "/hr/rekrytering/{recruitment}/kandidater/{candidate}/",
+    "hr-rehab-create": "/hr/rehab/ny/",
+    "hr-rehab": "/hr/rehab/{rehab}/",
+}
+HR_ADMIN = {"hr-retention": "/hr/gallring/"}
+# Residents take part without an account: the panel, a member's own pages (by their link), feedback and what
+# came of it. Employees handle the feedback to their teams and invite the panel; the administrator keeps the
+# consent text and the retention rule.
+CITIZENS = {
+    "citizens": "/medverka/",
+    "citizens-join": "/medverka/panelen/ga-med/",
+    "citizens-send-link": "/medverka/panelen/min-lank/",
+    "citizens-feedback": "/medverka/synpunkt/",
+    "citizens-outcomes": "/medverka/vad-hande/",
+    "citizens-outcomes-declined": "/medverka/vad-hande/?status=declined",
+    "citizens-event": "/medverka/traff/{event}/",
+}
+CITIZENS_RESIDENT = {
+    "citizens-member": "/medverka/panelen/{member_token}/",
+    "citizens-member-edit": "/medverka/panelen/{member_token}/andra/",
+    "citizens-member-leave": "/medverka/panelen/{member_token}/lamna/",
+    "citizens-feedback-status": "/medverka/synpunkt/{feedback_token}/",
+}
+CITIZENS_TEAM = {
+    "citizens-inbox": "/synpunkter/",
+    "citizens-feedback-handle": "/synpunkter/{citizen_feedback}/",
+    "citizens-feedback-propose": "/synpunkter/{citizen_feedback}/forslag/",
+    "citizens-invite": "/synpunkter/inbjudan/",
+}
+CITIZENS_ADMIN = {"citizens-settings": "/synpunkter/panelen/"}
 STATUS = {"invitation-bad-link": 410}
 
 
 def pages_for(login: str) -> dict[str, str]:
-    pages = dict(PUBLIC)
+    pages = dict(PUBLIC) | CITIZENS
     if login == "logged-out":
-        return pages | LOGGED_OUT | LABS_PUBLIC | LABS_RESIDENT
-    pages |= LOGGED_IN | FOLLOWUP
+        return pages | LOGGED_OUT | LABS_PUBLIC | LABS_RESIDENT | CITIZENS_RESIDENT
+    pages |= LOGGED_IN | FOLLOWUP | ECONOMY | HR
+    if login == "anna":
+        pages |= HR_ANNA | CITIZENS_TEAM
+    if login == "coach":
+        pages |= HR_COACH
+    if login == "facilitator":
+        pages |= HR_FACILITATOR
+    if login == "admin":
+        pages |= HR_ADMIN | CITIZENS_ADMIN
+    if login in ("anna", "coach", "admin"):
+        pages |= ECONOMY_TEAM_NORR
+    if login in ("coach", "admin"):
+        pages |= ECONOMY_BUDGET
+    if login == "admin":
+        pages |= ECONOMY_IMPORT
     if login in TEAM_EDIT:
         pages |= {"team-edit": TEAM_EDIT[login]}
     if login == "anna":
@@ -214,6 +303,15 @@ PHONE_PAGES = {
         "initiative",
         "idea-submit",
         "idea-status",
+        "citizens",
+        "citizens-join",
+        "citizens-member",
+        "citizens-member-edit",
+        "citizens-member-leave",
+        "citizens-feedback",
+        "citizens-feedback-status",
+        "citizens-outcomes",
+        "citizens-event",
     ],
     "anna": [
         "start",
@@ -228,10 +326,37 @@ PHONE_PAGES = {
         "survey-answer",
         "survey-results",
         "inventory",
+        "economy-cost-centre",
+        "economy-queue",
+        "economy-transaction",
+        "economy-transactions-import",
+        "hr-talk",
+        "hr-recruitment",
+        "citizens-inbox",
+        "citizens-feedback-handle",
     ],
-    "coach": ["start", "team", "people", "account", "coached-teams", "survey-closed"],
+    "coach": [
+        "start",
+        "team",
+        "people",
+        "account",
+        "coached-teams",
+        "survey-closed",
+        "economy-budget",
+        "hr-rehab",
+    ],
     "facilitator": ["start", "team", "people", "account", "survey-results-shared"],
-    "admin": ["start", "organisation", "person-edit", "team-members", "invitations"],
+    "admin": [
+        "start",
+        "organisation",
+        "person-edit",
+        "team-members",
+        "invitations",
+        "economy-queue",
+        "economy-attestants",
+        "economy-outcomes-import",
+        "hr-retention",
+    ],
     "lead": [
         "portfolio",
         "initiative",
@@ -308,11 +433,15 @@ class Browse:
 @pytest.fixture
 def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
     from tillit.accounts.models import User
+    from tillit.citizens.models import Feedback, Invitation, PanelMember
     from tillit.decisions.models import Committee, Decision, Mandate, Proposal
+    from tillit.economy.models import Transaction
     from tillit.followup.models import Indicator, Requirement, Survey
+    from tillit.hr.models import FeedbackRequest, Recruitment, RehabCase, Talk
     from tillit.labs.models import Idea, Initiative
     from tillit.teams.models import Meeting, Role
 
+    today = timezone.localdate()
     tablets = Decision.objects.get(proposal__title="Surfplattor till hembesöken")
     resident_idea = Idea.objects.get(title="Läxhjälp på biblioteket på kvällstid")
     placeholders = {
@@ -337,6 +466,22 @@ def browse(shared_page: Page, exempelstad: Any, base_url: str) -> Browse:
         "removed_requirement": Requirement.objects.get(title__startswith="Tidrapport").pk,
         "active_requirement": Requirement.objects.get(title__startswith="Veckostatistik").pk,
         "proposed_requirement": Requirement.objects.get(title__startswith="Månadsrapport").pk,
+        "year": today.year,
+        "next_year": today.year + 1,
+        "month": today.month,
+        # July's temporary staff pushed its outcome far over the budget (once July is booked).
+        "deviation_month": 7,
+        "review_transaction": Transaction.objects.get(reference="F-1203").pk,
+        "rejected_transaction": Transaction.objects.get(reference="F-5521").pk,
+        "recruitment": (recruiting := Recruitment.objects.get(title="Socialsekreterare, barn och unga")).pk,
+        "candidate": recruiting.candidates.get(number=1).pk,
+        "talk": Talk.objects.get(employee__email=ANNA).pk,
+        "rehab": RehabCase.objects.get().pk,
+        "hr_feedback": FeedbackRequest.objects.get().pk,
+        "event": Invitation.objects.get().pk,
+        "member_token": PanelMember.objects.get(name="Samira").token,
+        "feedback_token": (answered := Feedback.objects.get(text__startswith="Det tog tre veckor")).token,
+        "citizen_feedback": answered.pk,
     }
     return Browse(shared_page, base_url, placeholders)
 
@@ -384,6 +529,10 @@ ERROR_CASES = [
     # The facilitator was not asked in team Norr's survey: there is nothing to answer.
     ("facilitator", "survey-answer-forbidden", "/uppfoljning/enkater/{open_survey}/svara/", 403),
     ("anna", "indicator-create-forbidden", "/uppfoljning/indikatorer/ny/", 403),
+    ("anna", "economy-budget-forbidden", "/ekonomi/1410/budget/", 403),
+    ("anna", "economy-outcomes-import-forbidden", "/ekonomi/utfall/", 403),
+    ("facilitator", "economy-cost-centre-forbidden", "/ekonomi/1410/", 403),
+    ("anna", "economy-cost-centre-not-found", "/ekonomi/9999/", 404),
 ]
 
 
@@ -395,7 +544,7 @@ def test_error_page_is_an_accessible_tillit_page_in_swedish(
     visit(page, browse.path(path), status=status)
     # A loaded error page does not change, so plain assertions fail at once instead of after a timeout.
     assert page.locator("html").get_attribute("lang") == "sv", f"{path} is not a Swedish page"
-    assert page.locator("header nav").count() == 1, f"{path} has no site navigation to go on from"
+    assert page.locator("header nav.site-nav").count() == 1, f"{path} has no site navigation to go on from"
     assert page.locator("main h1").count() == 1, f"{path} has no main heading"
     assert_logged_in_as(page, login)
 
