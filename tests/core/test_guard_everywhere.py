@@ -53,7 +53,8 @@ NOT_FREE_TEXT = {
     ("economy", "CostCentre", "code"),  # the financial system's codes
     ("economy", "AccountGroup", "code"),
     ("economy", "OutcomeImport", "file_name"),  # the name of the uploaded file
-    ("hr", "Candidate", "email"),  # contact details: a phone number's digits can look like an identity number's
+    # Contact details, checked by their own formats: a phone number's digits can look like an identity number's.
+    ("hr", "Candidate", "email"),
     ("hr", "Candidate", "phone"),
     ("citizens", "PanelMember", "email"),
     ("citizens", "PanelMember", "phone"),

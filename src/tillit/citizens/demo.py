@@ -8,6 +8,8 @@ from django.utils import timezone
 from tillit.accounts.models import User
 from tillit.citizens import services
 from tillit.citizens.models import Feedback, Invitation
+from tillit.decisions import services as decisions
+from tillit.decisions.models import Proposal
 from tillit.notifications.services import without_email
 from tillit.organisation.models import Team
 
@@ -90,4 +92,22 @@ def load_demo_citizens() -> None:
         actor=anna,
         feedback=waiting,
         answer="Tack! Vi prövar en telefontid varje vardag 8–9 från januari och berättar här hur det går.",
+    )
+    decided = services.feedback_submit(
+        team=norr,
+        text="Familjer som väntar på besked vet inte vem de ska ringa. Skriv namnet på handläggaren i första brevet.",
+        public=True,
+    )
+    proposal = services.feedback_to_proposal(
+        actor=anna,
+        feedback=decided,
+        title="Handläggarens namn och telefonnummer i första brevet till familjen",
+        background=f"Synpunkt från en invånare:\n\n{decided.text}",
+        process=Proposal.Process.ADVICE,
+        deadline=timezone.now() + datetime.timedelta(days=3),
+    )
+    decisions.proposal_decide(
+        actor=anna,
+        proposal=proposal,
+        outcome="Från och med nästa månad står handläggarens namn och direktnummer i första brevet.",
     )
