@@ -164,7 +164,3 @@ class ConflictForm(TillitForm):
     reason = forms.CharField(
         label=_("What is the conflict?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-
-
-class YearForm(forms.Form):
-    ar = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)

@@ -1,8 +1,6 @@
 """A team's economy: budget, monthly outcomes from the financial system and the team's own forecast, and the
 attestation of transactions by two people under the municipality's attestation rules (attestreglemente)."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -221,9 +219,6 @@ class Attestant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.cost_centre.code} {self.year} ({self.get_step_display()})"
-
-    def covers(self, amount: Decimal) -> bool:
-        return self.amount_limit is None or amount <= self.amount_limit
 
 
 class Absence(models.Model):
