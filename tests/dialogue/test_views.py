@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from tests.organisation.factories import MembershipFactory, PersonFactory
 from tillit.dialogue import services
@@ -211,3 +213,16 @@ def test_a_vote_redraws_only_its_card_and_a_late_vote_is_explained(client, runni
     # The card still shows the vote that counts.
     assert f'id="vote-{statement.pk}-disagree" class="button button--vote is-chosen"' in card
     assert statement.votes.get().value == -1
+
+
+def test_the_big_screen_tells_the_hall_where_to_go_and_leaves_out_the_menus(client, running):
+    actor, dialogue = running
+    client.force_login(actor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dialogue:big_screen", args=[dialogue.pk])).content.decode()
+    text = " ".join(strip_tags(page).split())
+    assert f"Go to testserver/d and enter the code {dialogue.join_code}" in text
+    # The projector's page hides the menus and the account links with its body class.
+    assert '<body class="projector"' in page
+    console = client.get(reverse("dialogue:console", args=[dialogue.pk])).content.decode()
+    assert "<body hx-headers" in console

@@ -151,6 +151,8 @@ def big_screen(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "dialogue": dialogue,
         "join_url": _join_url(request, dialogue),
+        # What people type when they cannot scan: the address without its scheme, as a hall reads it.
+        "join_address": request.build_absolute_uri(reverse("dialogue:join")).split("://", 1)[1].rstrip("/"),
         **results.live_results(dialogue),
     }
     return render(request, _partial(request, "dialogue/big_screen.html", "screen"), context)
