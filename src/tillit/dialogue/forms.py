@@ -99,7 +99,7 @@ class NoteForm(TillitForm):
 
 class SummaryForm(TillitForm):
     text = forms.CharField(
-        label=_("Our summary"),
+        label=_("The table's points"),
         max_length=2000,
         required=False,
         help_text=_("One point per line. Everyone at the table sees it and can change it."),
