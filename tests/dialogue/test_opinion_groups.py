@@ -16,7 +16,10 @@ https://compdemocracy.org/case-studies/2017-scoop-hivemind-ubi.
 
 import importlib
 import io
+import os
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -414,6 +417,19 @@ def test_command_meta_statements_are_left_out(tmp_path: Path) -> None:
     assert run_command(str(path), "--meta", "0").splitlines()[0] == "participant,group"
     with pytest.raises(CommandError, match=r"not in participants-votes\.csv: 9"):
         run_command(str(path), "--meta", "0,9")
+
+
+def test_command_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """As in `tillit opinion-groups FILE | head -3`: no traceback about a broken pipe."""
+    path = write_polis_export(tmp_path)
+    command = [sys.executable, "-m", "tillit", "opinion-groups", str(path)]
+    env = {**os.environ, "TILLIT_TESTING": "1"}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:  # noqa: S603
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before Python has even started: every line it prints meets a closed pipe
+        errors = process.stderr.read().decode()
+    assert process.returncode == 0
+    assert "Traceback" not in errors
 
 
 def test_command_reports_a_missing_file(tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
 import csv
+import io
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,15 @@ class Command(BaseCommand):
                 moderated_out=votes.moderated_out | meta,
             )
         groups = compute_opinion_groups(votes, seed=options["seed"])
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        table = io.StringIO()
+        writer = csv.writer(table, lineterminator="\n")
         writer.writerow(["participant", "group"])
         for participant, group in groups.groups.items():
             writer.writerow([participant, "" if group is None else group])
+        try:
+            self.stdout.write(table.getvalue(), ending="")
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): not an error. Python's advice: point stdout at devnull,
+            # so that flushing it at exit does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
