@@ -170,9 +170,10 @@ class Phone:
                     text = await response.text()
                     if response.status < 500:
                         return response.status, text
-                    self.figures.error(f"http {response.status}")
+                    self.figures.error(f"{method} http {response.status}")
             except (aiohttp.ClientError, TimeoutError) as error:
-                self.figures.error(type(error).__name__)
+                # What failed and how, e.g. "POST ClientOSError: [Errno 104] Connection reset by peer".
+                self.figures.error(f"{method} {type(error).__name__}: {error}"[:120])
             await asyncio.sleep(1 + attempt)
         return 0, ""
 

@@ -73,10 +73,25 @@ def test_the_table_step_is_sent_per_table_with_only_that_tables_notes(
     eldkvarn, ektorp = (
         live.table_channel(dialogue.pk, table.pk) for table in dialogue.tables.order_by("number")
     )
-    assert events[live.dialogue_channel(dialogue.pk)]["per_table"] is True
     assert "Delaktighet" in events[eldkvarn]["html"] and "Kommunikation" not in events[eldkvarn]["html"]
     assert "Kommunikation" in events[ektorp]["html"] and "Delaktighet" not in events[ektorp]["html"]
     assert "selected>Ektorp</option>" in events[ektorp]["html"]
+    # Everyone sits at a table, so the step to all carries no HTML of its own: each table's push follows.
+    shared = [data for channel, event, data in pushes if channel == live.dialogue_channel(dialogue.pk)]
+    assert [(data["per_table"], "html" in data) for data in shared] == [(True, False)]
+
+
+def test_a_device_without_a_table_gets_the_step_for_everyone(pushes, django_capture_on_commit_callbacks):
+    actor, dialogue, _people = two_tables(django_capture_on_commit_callbacks)
+    services.participant_join(dialogue=dialogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        dialogue = services.dialogue_advance(actor=actor, dialogue=dialogue)
+    pushes.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dialogue_advance(actor=actor, dialogue=dialogue)
+    shared = step_events(pushes)[live.dialogue_channel(dialogue.pk)]
+    assert shared["per_table"] is True
+    assert "Välj ditt bord för att delta i samtalet vid bordet." in shared["html"]
 
 
 def test_the_pushed_step_is_what_the_phone_would_fetch(pushes, django_capture_on_commit_callbacks):

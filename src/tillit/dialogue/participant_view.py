@@ -9,6 +9,7 @@ fetched; a device whose page is in another language than the push fetches its ow
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -53,25 +54,37 @@ def statement_card(
     return render_to_string(STATEMENT_TEMPLATE, context, request=request)
 
 
+@dataclass
+class HallRender:
+    """What rendering the step for every table reads or renders once: the step count, the table step's notes
+    and summaries by table, the plenary's statements and cards, and the summary forms."""
+
+    step_count: int
+    notes: dict[int | None, list[Any]] = field(default_factory=dict)
+    summaries: dict[int, TableSummary] = field(default_factory=dict)
+    statements: list[Statement] | None = None
+    cards: dict[int, str] = field(default_factory=dict)
+    summary_forms: dict[tuple[str, bool], str] = field(default_factory=dict)
+
+
 def step_context(
     dialogue: Dialogue,
     *,
     table: Table | None,
     participant: Participant | None = None,
     request: HttpRequest | None = None,
-    table_notes: list[Any] | None = None,
-    statements: list[Statement] | None = None,
-    cards: dict[int, str] | None = None,
+    hall: HallRender | None = None,
     **forms: Any,
 ) -> dict[str, Any]:
-    """What the step partial needs; without a participant, what every device at ``table`` shares."""
+    """What the step partial needs; without a participant, what every device at ``table`` shares. ``hall``
+    holds what a push to every table reads once instead of once per table."""
     step = dialogue.current_step
     context: dict[str, Any] = {
         "dialogue": dialogue,
         "participant": participant,
         "table": table,
         "step": step,
-        "step_count": dialogue.steps.count() if step else 0,
+        "step_count": hall.step_count if hall else (dialogue.steps.count() if step else 0),
         "tables": list(dialogue.tables.order_by("number")) if dialogue.table_mode == "named" else [],
         **forms,
     }
@@ -83,22 +96,26 @@ def step_context(
         )
         context.setdefault("note_form", NoteForm())
     elif step.kind == Step.Kind.TABLE and table is not None:
-        summary = TableSummary.objects.filter(table=table, step=step).first()
-        context["table_notes"] = (
-            table_notes if table_notes is not None else list(selectors.notes_for_table(table))
-        )
+        if hall:
+            summary = hall.summaries.get(table.pk)
+            context["table_notes"] = hall.notes.get(table.pk, [])
+        else:
+            summary = TableSummary.objects.filter(table=table, step=step).first()
+            context["table_notes"] = list(selectors.notes_for_table(table))
         context["summary"] = summary
-        context.setdefault(
-            "summary_form",
-            SummaryForm(
-                initial={
-                    "text": summary.text if summary else "",
-                    "agreed": summary.agreed if summary else False,
-                }
-            ),
-        )
+        if "summary_form" not in context:
+            text, agreed = (summary.text, summary.agreed) if summary else ("", False)
+            form = SummaryForm(initial={"text": text, "agreed": agreed})
+            if hall:
+                # Tables whose summaries read the same share one rendering of the form (at the start of
+                # the step: every table's empty one).
+                if (text, agreed) not in hall.summary_forms:
+                    hall.summary_forms[text, agreed] = form.render()
+                context["summary_form"] = hall.summary_forms[text, agreed]
+            else:
+                context["summary_form"] = form
     elif step.kind == Step.Kind.PLENARY:
-        shown, context["statement_total"] = statements_for(dialogue, table, statements)
+        shown, context["statement_total"] = statements_for(dialogue, table, hall.statements if hall else None)
         if participant is not None:
             mine = dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
             context["statement_cards"] = [
@@ -107,7 +124,7 @@ def step_context(
             ]
         else:
             # Pushed to a hall: each card is rendered once, however many tables see it.
-            cards = {} if cards is None else cards
+            cards = hall.cards if hall else {}
             for statement in shown:
                 if statement.pk not in cards:
                     cards[statement.pk] = statement_card(dialogue, statement, None)
@@ -123,23 +140,25 @@ def step_pushes(dialogue_id: int) -> Iterator[tuple[Table | None, dict[str, Any]
     with translation.override(settings.LANGUAGE_CODE):
         base = {"step": step.pk if step else None, "status": dialogue.status, "lang": settings.LANGUAGE_CODE}
         per_table = step is not None and step.kind in (Step.Kind.TABLE, Step.Kind.PLENARY)
-        shared = render_to_string(STEP_TEMPLATE, step_context(dialogue, table=None))
-        yield None, {**base, "per_table": per_table, "html": shared}
+        shared: dict[str, Any] = {**base, "per_table": per_table}
+        # When the step differs by table, the shared HTML is for devices without a table only; a hall where
+        # everyone sits at a table is spared a second copy of the step (a device that joins without one
+        # meanwhile fetches its page, as for any step event without HTML).
+        if not per_table or dialogue.participants.filter(table=None).exists():
+            shared["html"] = render_to_string(STEP_TEMPLATE, step_context(dialogue, table=None))
+        yield None, shared
         if step is not None and per_table:
-            notes: dict[int | None, list[Any]] = defaultdict(list)
-            statements: list[Statement] | None = None
-            cards: dict[int, str] = {}
+            hall = HallRender(step_count=dialogue.steps.count())
             if step.kind == Step.Kind.TABLE:
+                notes: dict[int | None, list[Any]] = defaultdict(list)
                 for note in selectors.notes_for_dialogue_tables(dialogue):
                     notes[note.participant.table_id].append(note)
+                hall.notes = notes
+                hall.summaries = {
+                    summary.table_id: summary for summary in TableSummary.objects.filter(step=step)
+                }
             else:
-                statements = list(selectors.visible_statements(dialogue))
+                hall.statements = list(selectors.visible_statements(dialogue))
             for table in dialogue.tables.order_by("number"):
-                context = step_context(
-                    dialogue,
-                    table=table,
-                    table_notes=notes.get(table.pk, []),
-                    statements=statements,
-                    cards=cards,
-                )
+                context = step_context(dialogue, table=table, hall=hall)
                 yield table, {**base, "html": render_to_string(STEP_TEMPLATE, context)}
