@@ -226,3 +226,42 @@ def test_the_big_screen_tells_the_hall_where_to_go_and_leaves_out_the_menus(clie
     assert '<body class="projector"' in page
     console = client.get(reverse("dialogue:console", args=[dialogue.pk])).content.decode()
     assert "<body hx-headers" in console
+
+
+def test_in_a_large_hall_the_console_shows_the_newest_notes_and_the_notes_page_has_them_all(client, running):
+    actor, dialogue = running
+    dialogue = services.dialogue_advance(actor=actor, dialogue=dialogue)
+    people = [
+        services.participant_join(dialogue=dialogue, table=dialogue.tables.first())[0] for _ in range(3)
+    ]
+    for number in range(1, 131):
+        services.note_add(participant=people[number % 3], text=f"Lapp {number:03d}")
+    client.force_login(actor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    console = strip_tags(client.get(reverse("dialogue:console", args=[dialogue.pk])).content.decode())
+    assert "Notes (130)" in " ".join(console.split())
+    assert "Showing the newest 50." in console and "Search and hide among all notes" in console
+    assert "Lapp 130" in console and "Lapp 081" in console and "Lapp 080" not in console
+
+    notes_url = reverse("dialogue:notes", args=[dialogue.pk])
+    first = client.get(notes_url).content.decode()
+    assert "130 notes" in first and "Page 1 of 2" in first
+    assert first.index("Lapp 130") < first.index("Lapp 031") and "Lapp 030" not in first
+    assert "Lapp 001" in client.get(notes_url, {"page": 2}).content.decode()
+    found = client.get(notes_url, {"q": "lapp 12"}).content.decode()
+    assert "10 notes" in found and "Lapp 120" in found and "Lapp 012" not in found
+
+    note = Note.objects.get(text="Lapp 007")
+    response = client.post(f"{notes_url}?page=2", {"note": note.pk, "action": "hide_note"})
+    assert response.status_code == 302 and response["Location"] == f"{notes_url}?page=2"
+    assert Note.objects.get(pk=note.pk).hidden
+    shown = " ".join(strip_tags(client.get(notes_url, {"q": "007"}).content.decode()).split())
+    assert "1 note Lapp 007 – Participant 2, Eldkvarn · hidden Show again: Lapp 007" in shown
+    client.post(notes_url, {"note": note.pk, "action": "show_note"})
+    assert not Note.objects.get(pk=note.pk).hidden
+
+
+def test_the_notes_page_is_for_the_facilitator(client, running):
+    _actor, dialogue = running
+    client.force_login(PersonFactory())
+    assert client.get(reverse("dialogue:notes", args=[dialogue.pk])).status_code == 403

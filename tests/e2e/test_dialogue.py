@@ -69,6 +69,8 @@ def test_a_dialogue_at_two_tables_through_all_three_steps(
         expect(person.locator(".notes")).to_contain_text(text)
     expect(phones[0].locator("main")).not_to_contain_text("Mer delaktighet och tid")
     assert Note.objects.count() == 3
+    visit(page, f"/dialog/{dialogue.pk}/anteckningar/")
+    expect(page.locator("main .notes")).to_contain_text("Mer delaktighet och tid")
 
     visit(page, f"/dialog/{dialogue.pk}/storbild/")
     expect(page.locator("main")).not_to_contain_text("delaktighet")

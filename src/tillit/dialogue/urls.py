@@ -8,6 +8,7 @@ urlpatterns = [
     path("dialog/ny/", views.dialogue_create, name="create"),
     path("dialog/<int:pk>/", views.console, name="console"),
     path("dialog/<int:pk>/styr/", views.console_action, name="console_action"),
+    path("dialog/<int:pk>/anteckningar/", views.notes_page, name="notes"),
     path("dialog/<int:pk>/storbild/", views.big_screen, name="big_screen"),
     path("dialog/<int:pk>/handelser/", views.facilitator_events, name="facilitator_events"),
     path("dialog/<int:pk>/resultat/", views.results_page, name="results"),

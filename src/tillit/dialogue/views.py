@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,8 @@ from tillit.dialogue.templates_data import TEMPLATES
 from tillit.organisation.models import Membership
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 2
+CONSOLE_NOTES = 50
+NOTES_PER_PAGE = 100
 
 
 def _partial(request: HttpRequest, template: str, name: str) -> str:
@@ -66,6 +69,7 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
 
 def _console_context(request: HttpRequest, dialogue: Dialogue) -> dict[str, Any]:
     steps = list(dialogue.steps.order_by("order"))
+    notes = selectors.all_notes(dialogue)
     return {
         "dialogue": dialogue,
         "steps": steps,
@@ -81,7 +85,9 @@ def _console_context(request: HttpRequest, dialogue: Dialogue) -> dict[str, Any]
         ],
         "tables": selectors.tables_for_console(dialogue),
         "participant_count": dialogue.participants.count(),
-        "notes": selectors.all_notes(dialogue),
+        # A hall writes thousands of notes: the console keeps to the newest, the notes page has them all.
+        "note_count": notes.count(),
+        "notes": list(notes.order_by("-created_at", "-pk")[:CONSOLE_NOTES]),
         "statements": selectors.statements_with_votes(dialogue, include_hidden=True),
         "join_url": _join_url(request, dialogue),
         "nav": "dialogue",
@@ -143,6 +149,26 @@ def console_action(request: HttpRequest, pk: int) -> HttpResponse:
         dialogue.refresh_from_db()
         return render(request, "dialogue/console.html#live", _console_context(request, dialogue))
     return redirect("dialogue:console", pk=dialogue.pk)
+
+
+@login_required
+def notes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every note of the dialogue, newest first, to search and to hide or show again."""
+    dialogue = selectors.dialogue_get_for(user=request.user, pk=pk)
+    if request.method == "POST":
+        note = get_object_or_404(Note, pk=request.POST.get("note"), step__dialogue=dialogue)
+        services.note_hide(actor=request.user, note=note, hidden=request.POST.get("action") == "hide_note")
+        return redirect(request.get_full_path())
+    query = request.GET.get("q", "").strip()
+    notes = selectors.all_notes(dialogue).order_by("-created_at", "-pk")
+    if query:
+        notes = notes.filter(text__icontains=query)
+    page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dialogue/notes.html",
+        {"dialogue": dialogue, "page": page, "query": query, "nav": "dialogue"},
+    )
 
 
 @login_required
