@@ -29,11 +29,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--hall", type=Path, default=SOURCE, help=f"the data directory of a hall (default {SOURCE})"
+    )
     args = parser.parse_args()
-    if not (SOURCE / "tillit.sqlite3").exists():
-        sys.exit(f"No hall at {SOURCE}: run bench/dialogue.py (SQLite) first.")
+    if not (args.hall / "tillit.sqlite3").exists():
+        sys.exit(f"No hall at {args.hall}: run bench/dialogue.py (SQLite) first.")
     with tempfile.TemporaryDirectory() as copy:
-        for path in SOURCE.iterdir():
+        for path in args.hall.iterdir():
             shutil.copy(path, copy)
         os.environ.update(
             TILLIT_DATA_DIR=copy, TILLIT_TESTING="1", DJANGO_SETTINGS_MODULE="tillit.config.settings"

@@ -250,6 +250,8 @@ def test_in_a_large_hall_the_console_shows_the_newest_notes_and_the_notes_page_h
     assert "Lapp 001" in client.get(notes_url, {"page": 2}).content.decode()
     found = client.get(notes_url, {"q": "lapp 12"}).content.decode()
     assert "10 notes" in found and "Lapp 120" in found and "Lapp 012" not in found
+    services.note_add(participant=people[0], text="Ökad tillit i ÅRETS arbete")
+    assert "Ökad tillit" in client.get(notes_url, {"q": "ökad tillit i årets"}).content.decode()
 
     note = Note.objects.get(text="Lapp 007")
     response = client.post(f"{notes_url}?page=2", {"note": note.pk, "action": "hide_note"})

@@ -71,6 +71,11 @@ def test_a_dialogue_at_two_tables_through_all_three_steps(
     assert Note.objects.count() == 3
     visit(page, f"/dialog/{dialogue.pk}/anteckningar/")
     expect(page.locator("main .notes")).to_contain_text("Mer delaktighet och tid")
+    # The facilitator hides the newest note and shows it again; axe checks the page with a hidden note.
+    click_through(page, page.locator("main .notes button", has_text="Dölj").first)
+    expect(page.locator("main .note.is-hidden")).to_contain_text("Kommunikation")
+    click_through(page, page.locator("main .notes button", has_text="Visa igen"))
+    expect(page.locator("main .note.is-hidden")).to_have_count(0)
 
     visit(page, f"/dialog/{dialogue.pk}/storbild/")
     expect(page.locator("main")).not_to_contain_text("delaktighet")

@@ -162,7 +162,10 @@ def notes_page(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     notes = selectors.all_notes(dialogue).order_by("-created_at", "-pk")
     if query:
-        notes = notes.filter(text__icontains=query)
+        # Matched in Python: SQLite's LIKE folds the case of A-Z only, and a search for "ökad" should find "Ökad".
+        wanted = query.casefold()
+        texts = Note.objects.filter(step__dialogue=dialogue).values_list("pk", "text")
+        notes = notes.filter(pk__in=[pk for pk, text in texts if wanted in text.casefold()])
     page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
